@@ -1,0 +1,162 @@
+"""Settings: `dailybrief.toml` read into one validated `Settings` object.
+
+The packaged `default_config.toml` is the single documented place for defaults: it is what
+`dailybrief init` writes, and a home folder without a config file (or a file without some keys)
+falls back to it key by key. Invalid values raise `ConfigError` naming the key and the file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from datetime import time
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import ConfigError
+from .models import Organisation, SourceKind
+
+CONFIG_NAME = "dailybrief.toml"
+DB_NAME = "dailybrief.db"
+
+
+def default_config_text() -> str:
+    """The starter configuration, as shipped in the package."""
+    return resources.files("dailybrief").joinpath("default_config.toml").read_text("utf-8")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ReportSettings(_Strict):
+    title: str = "AI 技术每日分析"
+    title_en: str = "AI Technology Daily Analysis"
+    language: Literal["zh", "en"] = "zh"
+    timezone: str = "Asia/Shanghai"
+    cutoff: str = "08:00"
+    window_hours: float = Field(24, gt=0, le=24 * 14)
+    max_sections: int = Field(6, ge=1, le=12)
+    stories_per_section: int = Field(4, ge=1, le=20)
+    max_paragraphs: int = Field(4, ge=2, le=8)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @field_validator("cutoff")
+    @classmethod
+    def _hh_mm(cls, value: str) -> str:
+        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+            raise ValueError(f"expected HH:MM, got {value!r}")
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def cutoff_time(self) -> time:
+        hour, minute = self.cutoff.split(":")
+        return time(int(hour), int(minute))
+
+    def display_title(self, language: str) -> str:
+        return self.title if language == "zh" else self.title_en
+
+
+class RelevanceSettings(_Strict):
+    include: list[str] = Field(default_factory=list)
+    exclude: list[str] = Field(default_factory=list)
+
+
+class SectionSpec(_Strict):
+    id: str
+    title: str
+    title_en: str = ""
+    description: str = ""
+    keywords: list[str] = Field(default_factory=list)
+
+    def display_title(self, language: str) -> str:
+        return self.title if language == "zh" or not self.title_en else self.title_en
+
+
+class SourceSpec(_Strict):
+    name: str
+    kind: Literal["rss", "page", "reddit", "hackernews", "arxiv", "github", "youtube"]
+    url: str
+    source_kind: SourceKind = "news"
+    weight: float = Field(1.0, ge=0, le=10)
+    lang: str = ""
+    selector: str = ""
+    keywords: list[str] = Field(default_factory=list)
+
+
+class Settings(_Strict):
+    report: ReportSettings = Field(default_factory=ReportSettings)
+    organisation: Organisation = Field(default_factory=Organisation)
+    relevance: RelevanceSettings = Field(default_factory=RelevanceSettings)
+    sections: list[SectionSpec] = Field(default_factory=list)
+    sources: list[SourceSpec] = Field(default_factory=list)
+
+    def source_weight(self, source_name: str) -> float:
+        for spec in self.sources:
+            if spec.name == source_name:
+                return spec.weight
+        return 1.0
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Tables merge key by key; arrays (sections, sources, contacts) replace the default whole."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _describe(error: dict[str, Any]) -> str:
+    loc = ".".join(str(part) for part in error["loc"])
+    message = error["msg"].removeprefix("Value error, ")
+    if error["type"] == "extra_forbidden":
+        message = "unknown key"
+    return f"{loc}: {message}"
+
+
+def load_settings(home: Path) -> Settings:
+    """Read HOME/dailybrief.toml over the packaged defaults."""
+    defaults = tomllib.loads(default_config_text())
+    path = home / CONFIG_NAME
+    data = defaults
+    if path.exists():
+        try:
+            user = tomllib.loads(path.read_text("utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: cannot read: {exc}") from None
+        data = _merge(defaults, user)
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise ConfigError(f"{path}: invalid value for {_describe(first)}") from None
+
+
+def resolve_home(home: str | os.PathLike[str] | None) -> Path:
+    """--home, else $DAILYBRIEF_HOME, else ./.dailybrief."""
+    if home:
+        return Path(home)
+    env = os.environ.get("DAILYBRIEF_HOME")
+    return Path(env) if env else Path(".dailybrief")

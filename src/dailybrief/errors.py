@@ -1,0 +1,29 @@
+"""Domain exceptions. Library code raises these with context; only the CLI turns them into
+one-line messages for the user.
+
+    DailybriefError
+    ├── ConfigError      an invalid dailybrief.toml value (names the key and the file)
+    ├── InputError       an unreadable import file, a malformed date, a bad report.json
+    ├── StoreError       the database cannot be opened or written
+    └── RenderError      one output format could not be written (names the file)
+"""
+
+
+class DailybriefError(Exception):
+    """Base class of every error dailybrief reports to the user."""
+
+
+class ConfigError(DailybriefError):
+    pass
+
+
+class InputError(DailybriefError):
+    pass
+
+
+class StoreError(DailybriefError):
+    pass
+
+
+class RenderError(DailybriefError):
+    pass

@@ -1,0 +1,109 @@
+"""Normalise stage: canonical URLs, clean text, language and UTC times for raw items.
+
+`canonical_url` is the key of every stored item: lower-case scheme and host, tracking
+parameters (utm_*, fbclid, gclid, spm, ref, ...) removed, fragment and trailing slash dropped,
+meaningful query parameters such as `id` kept in their order.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from datetime import datetime, timezone
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import nh3
+
+from ..models import Item
+
+TRACKING_PARAMS = frozenset(
+    {"fbclid", "gclid", "dclid", "msclkid", "yclid", "spm", "ref", "ref_src", "ref_url",
+     "mc_cid", "mc_eid", "igshid", "_hsenc", "_hsmi", "mkt_tok", "cmpid", "share_from"}
+)
+_DEFAULT_PORTS = {"http": "80", "https": "443"}
+
+
+def canonical_url(url: str) -> str:
+    """The key under which an item is stored. Raises ValueError for a URL that is not http(s)."""
+    url = url.strip()
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"not an http(s) URL: {url!r}")
+    host = parts.hostname.lower()
+    if parts.port and str(parts.port) != _DEFAULT_PORTS[scheme]:
+        host = f"{host}:{parts.port}"
+    query = [
+        (key, value)
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        if not key.lower().startswith("utm_") and key.lower() not in TRACKING_PARAMS
+    ]
+    path = parts.path or "/"
+    if path != "/" and path.endswith("/"):
+        path = path.rstrip("/")
+    if path == "/" and not query:
+        path = ""
+    return urlunsplit((scheme, host, path, urlencode(query, doseq=True), ""))
+
+
+_BLOCK_TAGS = re.compile(r"</?(p|div|br|li|h[1-6]|tr|blockquote|section|article)\b[^>]*>", re.I)
+_SPACES = re.compile(r"[ \t\u00a0\u3000]+")
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+
+
+def clean_text(value: str) -> str:
+    """Plain text from a fragment that may hold HTML: tags and scripts removed, entities decoded,
+    whitespace collapsed, paragraphs kept as blank-line breaks."""
+    if not value:
+        return ""
+    if "<" in value and ">" in value:
+        value = _BLOCK_TAGS.sub("\n\n", value)
+        value = nh3.clean(value, tags=set(), clean_content_tags={"script", "style"})
+    value = html.unescape(value)
+    value = unicodedata.normalize("NFC", value)
+    value = "\n".join(_SPACES.sub(" ", line).strip() for line in value.splitlines())
+    return _BLANK_LINES.sub("\n\n", value).strip()
+
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def detect_lang(text: str) -> str:
+    """'zh' when Chinese characters carry the text, 'en' for Latin script, '' when unsure.
+
+    Counts characters, not words: one Chinese character carries about as much as a short
+    English word, so a text that is a third Chinese characters reads as Chinese.
+    """
+    cjk = len(_CJK.findall(text))
+    latin = len(_LATIN.findall(text))
+    if cjk == 0 and latin == 0:
+        return ""
+    return "zh" if cjk * 3 >= latin else "en"
+
+
+def to_utc(value: datetime) -> datetime:
+    """A timezone-aware UTC datetime; naive inputs are taken as UTC."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
+
+
+def normalise(item: Item) -> Item:
+    """Return a copy with canonical URL, clean text, UTC time and a language tag."""
+    title = clean_text(item.title).replace("\n", " ")
+    content = clean_text(item.content)
+    summary = clean_text(item.summary)
+    lang = (item.lang or "").lower().split("-")[0] or detect_lang(f"{title} {content or summary}")
+    return item.model_copy(
+        update={
+            "url": canonical_url(item.url),
+            "title": title,
+            "content": content,
+            "summary": summary,
+            "published": to_utc(item.published),
+            "fetched": to_utc(item.fetched) if item.fetched else None,
+            "lang": lang,
+        }
+    )

@@ -1,0 +1,216 @@
+"""SQLite storage through SQLAlchemy Core: the one place that reads and writes the database.
+
+`Store.open(home)` creates the folder and the database if needed and applies pending
+migrations. Items are upserted by canonical URL: a new URL is added, a changed title or text
+updates the row, anything else is left unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, select, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..errors import StoreError
+from ..models import Item, Mirror, Report
+from . import schema
+
+UTC = timezone.utc
+
+
+def _iso(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def now_iso() -> str:
+    return _iso(datetime.now(UTC))
+
+
+@dataclass
+class UpsertCounts:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __add__(self, other: UpsertCounts) -> UpsertCounts:
+        return UpsertCounts(
+            self.added + other.added, self.updated + other.updated, self.unchanged + other.unchanged
+        )
+
+
+class Store:
+    """A dailybrief database. Use `Store.open(home)`; close with `close()` or a `with` block."""
+
+    def __init__(self, engine: Engine, path: Path | None = None):
+        self.engine = engine
+        self.path = path
+
+    @classmethod
+    def open(cls, home: Path, name: str = "dailybrief.db") -> Store:
+        try:
+            home.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"{home}: cannot create the home folder: {exc.strerror}") from None
+        path = home / name
+        engine = create_engine(f"sqlite:///{path}")
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn, _record):  # noqa: ANN001 - DB-API objects
+            cursor = dbapi_conn.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=5000")
+            cursor.close()
+
+        store = cls(engine, path)
+        try:
+            store.migrate()
+        except SQLAlchemyError as exc:
+            raise StoreError(f"{path}: cannot open the database: {exc.orig or exc}") from None
+        return store
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- migrations ---------------------------------------------------------------------------
+
+    def migrate(self) -> list[str]:
+        """Apply the migrations not yet recorded; return their names."""
+        applied: list[str] = []
+        with self.engine.begin() as conn:
+            conn.execute(
+                text("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied TEXT)")
+            )
+            done = {row[0] for row in conn.execute(text("SELECT name FROM _migrations"))}
+            for name, apply in schema.MIGRATIONS:
+                if name in done:
+                    continue
+                apply(conn)
+                conn.execute(
+                    text("INSERT INTO _migrations (name, applied) VALUES (:n, :a)"),
+                    {"n": name, "a": now_iso()},
+                )
+                applied.append(name)
+        return applied
+
+    # -- items --------------------------------------------------------------------------------
+
+    def upsert_items(self, items: Iterable[Item]) -> UpsertCounts:
+        """Add or update items by canonical URL in one transaction."""
+        counts = UpsertCounts()
+        table = schema.items
+        stamp = now_iso()
+        with self.engine.begin() as conn:
+            for item in items:
+                row = _item_row(item)
+                existing = conn.execute(select(table).where(table.c.url == item.url)).first()
+                if existing is None:
+                    conn.execute(table.insert().values(**row, created=stamp, updated=stamp))
+                    counts.added += 1
+                elif any(getattr(existing, key) != value for key, value in row.items()):
+                    conn.execute(
+                        table.update().where(table.c.id == existing.id).values(**row, updated=stamp)
+                    )
+                    counts.updated += 1
+                else:
+                    counts.unchanged += 1
+        return counts
+
+    def items(self, start: datetime | None = None, end: datetime | None = None) -> list[Item]:
+        """Items published in [start, end), oldest first; all items without bounds."""
+        table = schema.items
+        query = select(table).order_by(table.c.published, table.c.id)
+        if start is not None:
+            query = query.where(table.c.published >= _iso(start))
+        if end is not None:
+            query = query.where(table.c.published < _iso(end))
+        with self.engine.connect() as conn:
+            return [_row_item(row) for row in conn.execute(query)]
+
+    def count_items(self) -> int:
+        with self.engine.connect() as conn:
+            return conn.execute(text("SELECT count(*) FROM items")).scalar_one()
+
+    # -- reports ------------------------------------------------------------------------------
+
+    def save_report(self, report: Report) -> None:
+        table = schema.reports
+        body = report.model_dump_json()
+        with self.engine.begin() as conn:
+            conn.execute(
+                table.delete().where(
+                    (table.c.date == report.date) & (table.c.language == report.language)
+                )
+            )
+            conn.execute(
+                table.insert().values(
+                    date=report.date, language=report.language, report=body, created=now_iso()
+                )
+            )
+
+    def reports(self, since: str, before: str, language: str | None = None) -> Iterator[Report]:
+        """Stored reports with since <= date < before (dates as YYYY-MM-DD), oldest first."""
+        table = schema.reports
+        query = (
+            select(table.c.report)
+            .where((table.c.date >= since) & (table.c.date < before))
+            .order_by(table.c.date)
+        )
+        if language:
+            query = query.where(table.c.language == language)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).scalars().all()
+        for body in rows:
+            yield Report.model_validate_json(body)
+
+
+def _item_row(item: Item) -> dict[str, object]:
+    extra = dict(item.extra)
+    if item.mirrors:
+        extra["mirrors"] = [m.model_dump() for m in item.mirrors]
+    return {
+        "url": item.url,
+        "title": item.title,
+        "published": _iso(item.published),
+        "source": item.source,
+        "source_kind": item.source_kind,
+        "lang": item.lang,
+        "content": item.content,
+        "summary": item.summary,
+        "score": item.score,
+        "comments": item.comments,
+        "fetched": _iso(item.fetched) if item.fetched else None,
+        "content_hash": item.content_hash,
+        "extra": json.dumps(extra, ensure_ascii=False, sort_keys=True),
+    }
+
+
+def _row_item(row) -> Item:  # noqa: ANN001 - a SQLAlchemy Row
+    extra = json.loads(row.extra or "{}")
+    mirrors = [Mirror.model_validate(m) for m in extra.pop("mirrors", [])]
+    return Item(
+        url=row.url,
+        title=row.title,
+        published=datetime.fromisoformat(row.published),
+        source=row.source,
+        source_kind=row.source_kind,
+        lang=row.lang,
+        content=row.content,
+        summary=row.summary,
+        score=row.score,
+        comments=row.comments,
+        fetched=datetime.fromisoformat(row.fetched) if row.fetched else None,
+        mirrors=mirrors,
+        extra=extra,
+    )

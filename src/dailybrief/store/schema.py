@@ -1,0 +1,110 @@
+"""Tables and the append-only list of named migrations applied when a database is opened.
+
+A migration is never edited once it has landed: schema changes are new entries at the end of
+`MIGRATIONS`. Each entry is a name and a function that takes an open connection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+items = Table(
+    "items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("url", String, nullable=False, unique=True),  # canonical URL
+    Column("title", Text, nullable=False),
+    Column("published", String, nullable=False, index=True),  # ISO 8601, UTC
+    Column("source", String, nullable=False, default=""),
+    Column("source_kind", String, nullable=False, default="other"),
+    Column("lang", String, nullable=False, default=""),
+    Column("content", Text, nullable=False, default=""),
+    Column("summary", Text, nullable=False, default=""),
+    Column("score", Integer),
+    Column("comments", Integer),
+    Column("fetched", String),
+    Column("content_hash", String, nullable=False),
+    Column("extra", Text, nullable=False, default="{}"),  # JSON object
+    Column("created", String, nullable=False),
+    Column("updated", String, nullable=False),
+)
+
+sources = Table(
+    "sources",
+    metadata,
+    Column("name", String, primary_key=True),
+    Column("kind", String, nullable=False),
+    Column("url", String, nullable=False),
+    Column("source_kind", String, nullable=False, default="news"),
+    Column("weight", Float, nullable=False, default=1.0),
+    Column("lang", String, nullable=False, default=""),
+    Column("options", Text, nullable=False, default="{}"),  # JSON: selector, keywords, ...
+    Column("origin", String, nullable=False, default="command"),  # command | config
+    Column("etag", String),
+    Column("last_modified", String),
+    Column("last_success", String),
+    Column("last_error", Text),
+    Column("failures", Integer, nullable=False, default=0),
+)
+
+fetch_log = Table(
+    "fetch_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source", String, nullable=False, index=True),
+    Column("url", String, nullable=False),
+    Column("started", String, nullable=False),
+    Column("status", Integer),
+    Column("bytes", Integer, nullable=False, default=0),
+    Column("seconds", Float, nullable=False, default=0.0),
+    Column("error", Text),
+)
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("url", String, primary_key=True),  # canonical URL of the article page
+    Column("text", Text, nullable=False),
+    Column("fetched", String, nullable=False),
+    Column("status", Integer),
+)
+
+reports = Table(
+    "reports",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("date", String, nullable=False),
+    Column("language", String, nullable=False),
+    Column("report", Text, nullable=False),  # report.json
+    Column("created", String, nullable=False),
+    UniqueConstraint("date", "language"),
+)
+
+
+def _create(*tables: Table) -> Callable[[Connection], None]:
+    def apply(conn: Connection) -> None:
+        for table in tables:
+            table.create(conn, checkfirst=True)
+
+    return apply
+
+
+MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
+    ("0001_items", _create(items)),
+    ("0002_sources_fetch_log_articles", _create(sources, fetch_log, articles)),
+    ("0003_reports", _create(reports)),
+]
