@@ -101,12 +101,30 @@ class SourceSpec(_Strict):
     keywords: list[str] = Field(default_factory=list)
 
 
+class CollectSettings(_Strict):
+    """How `dailybrief collect` fetches: limits, timeouts, safety (see [collect] in the config)."""
+
+    allow_private: bool = False
+    concurrency: int = Field(64, ge=1, le=1024)
+    per_host: int = Field(6, ge=1, le=256)
+    connect_timeout: float = Field(10.0, gt=0, le=300)
+    read_timeout: float = Field(30.0, gt=0, le=600)
+    retries: int = Field(2, ge=0, le=10)
+    max_retry_wait: float = Field(60.0, ge=0, le=3600)
+    max_bytes: int = Field(10_000_000, ge=1024)
+    user_agent: str = "dailybrief/0.1 (+https://github.com/dailybrief/dailybrief; news digest bot)"
+    fulltext: bool = True
+    teaser_chars: int = Field(600, ge=0)
+    robots: bool = True
+
+
 class Settings(_Strict):
     report: ReportSettings = Field(default_factory=ReportSettings)
     organisation: Organisation = Field(default_factory=Organisation)
     relevance: RelevanceSettings = Field(default_factory=RelevanceSettings)
     sections: list[SectionSpec] = Field(default_factory=list)
     sources: list[SourceSpec] = Field(default_factory=list)
+    collect: CollectSettings = Field(default_factory=CollectSettings)
 
     def source_weight(self, source_name: str) -> float:
         for spec in self.sources:

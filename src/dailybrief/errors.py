@@ -5,7 +5,8 @@ one-line messages for the user.
     ├── ConfigError      an invalid dailybrief.toml value (names the key and the file)
     ├── InputError       an unreadable import file, a malformed date, a bad report.json
     ├── StoreError       the database cannot be opened or written
-    └── RenderError      one output format could not be written (names the file)
+    ├── RenderError      one output format could not be written (names the file)
+    └── CollectError     a source cannot be fetched, parsed or managed (names the source or URL)
 """
 
 
@@ -26,4 +27,8 @@ class StoreError(DailybriefError):
 
 
 class RenderError(DailybriefError):
+    pass
+
+
+class CollectError(DailybriefError):
     pass

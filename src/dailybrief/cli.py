@@ -1,0 +1,210 @@
+"""The `dailybrief` command line: parses arguments, calls the library, prints.
+
+Library code raises `DailybriefError` subclasses; `main` turns them into one line on stderr and
+a non-zero exit, so no command needs its own error handling for them.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from .config import CONFIG_NAME, Settings, default_config_text, load_settings, resolve_home
+from .errors import DailybriefError, InputError
+from .importer import import_file
+from .pipeline import STAGES, BuildOptions, BuildResult, build as run_build
+from .process.window import report_window
+from .store import Store
+
+SAMPLE_DATE = date(2026, 4, 17)
+
+app = typer.Typer(
+    help="Turn one day of AI-technology news into a cited, publication-quality report.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err = Console(stderr=True)
+
+
+class State:
+    home: Path = Path(".dailybrief")
+
+    @property
+    def settings(self) -> Settings:
+        return load_settings(self.home)
+
+    def store(self) -> Store:
+        return Store.open(self.home)
+
+
+state = State()
+
+
+@app.callback()
+def _global(
+    home: Annotated[
+        Optional[Path],
+        typer.Option("--home", help="Folder holding dailybrief.toml and the database [env: DAILYBRIEF_HOME; default ./.dailybrief]."),
+    ] = None,
+) -> None:
+    state.home = resolve_home(home)
+
+
+def parse_date(value: str, option: str = "--date") -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{option}: expected a date as YYYY-MM-DD, got {value!r}") from None
+
+
+@app.command()
+def init(force: Annotated[bool, typer.Option(help="Overwrite an existing dailybrief.toml.")] = False) -> None:
+    """Write a starter dailybrief.toml (report, organisation, taxonomy, sources) into the home folder."""
+    path = state.home / CONFIG_NAME
+    if path.exists() and not force:
+        raise InputError(f"{path}: already exists (use --force to overwrite)")
+    state.home.mkdir(parents=True, exist_ok=True)
+    path.write_text(default_config_text(), "utf-8")
+    settings = load_settings(state.home)
+    with state.store():
+        pass
+    console.print(
+        f"wrote {path} ({len(settings.sections)} sections, {len(settings.sources)} sources); "
+        f"database {state.home / 'dailybrief.db'}"
+    )
+
+
+@app.command("import")
+def import_(file: Annotated[Path, typer.Argument(help="A JSON Lines file, one item a line.")]) -> None:
+    """Import items from JSON Lines (url, title, published required). Idempotent."""
+    with state.store() as store:
+        result = import_file(store, file)
+    for rejection in result.rejected:
+        err.print(f"{file}:{rejection.line}: rejected: {rejection.reason}", markup=False, highlight=False)
+    c = result.counts
+    console.print(f"added {c.added}, updated {c.updated}, unchanged {c.unchanged}, rejected {len(result.rejected)}")
+
+
+@app.command()
+def items(
+    date_: Annotated[Optional[str], typer.Option("--date", help="Only items in the report window of this date (YYYY-MM-DD).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
+) -> None:
+    """List stored items, oldest first."""
+    settings = state.settings
+    start = end = None
+    if date_:
+        start, end = report_window(parse_date(date_), settings.report)
+    with state.store() as store:
+        found = store.items(start, end)
+    if as_json:
+        keys = ("url", "title", "source", "source_kind", "lang", "published", "content")
+        rows = [item.model_dump(mode="json", include=set(keys)) for item in found]
+        for row, item in zip(rows, found):
+            row["content"] = item.text
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return
+    table = Table("published (UTC)", "source", "kind", "lang", "title", box=None)
+    for item in found:
+        table.add_row(item.published.strftime("%Y-%m-%d %H:%M"), item.source, item.source_kind, item.lang, item.title)
+    console.print(table)
+    console.print(f"{len(found)} items")
+
+
+def _build_and_report(store: Store, settings: Settings, options: BuildOptions) -> BuildResult:
+    def progress(stage: str, event: str) -> None:
+        if event == "start":
+            console.print(f"[dim]… {stage}[/dim]", end="\r")
+
+    with console.status("building…"):
+        result = run_build(store, settings, options, progress)
+    stats = result.report.stats
+    seconds = stats.get("seconds", {})
+    table = Table(title=f"report {result.report.date} ({result.report.language})", box=None)
+    table.add_column("items in window", justify="right")
+    table.add_column("duplicates", justify="right")
+    table.add_column("stories", justify="right")
+    table.add_column("sections", justify="right")
+    table.add_row(
+        str(stats.get("items_in_window", 0)), str(stats.get("duplicates", 0)),
+        str(stats.get("stories", 0)), str(stats.get("sections", 0)),
+    )
+    console.print(table)
+    console.print("seconds: " + ", ".join(f"{s} {seconds.get(s, 0):.2f}" for s in STAGES if s in seconds))
+    for error in result.errors:
+        err.print(f"error: {error}", markup=False, highlight=False)
+    return result
+
+
+@app.command()
+def build(
+    date_: Annotated[str, typer.Option("--date", help="Report date, YYYY-MM-DD.")],
+    out: Annotated[Optional[Path], typer.Option(help="Output folder [default: HOME/reports].")] = None,
+    window_hours: Annotated[Optional[float], typer.Option(help="Window length in hours [default: from config].")] = None,
+    lang: Annotated[Optional[str], typer.Option("--lang", help="zh or en [default: from config].")] = None,
+    writer: Annotated[str, typer.Option(help="Writer backend.")] = "extractive",
+) -> None:
+    """Build the report for a date: select, dedupe, cluster, rank, write and render."""
+    day = parse_date(date_)
+    settings = state.settings
+    language = lang or settings.report.language
+    if language not in ("zh", "en"):
+        raise InputError(f"--lang: expected zh or en, got {language!r}")
+    if window_hours is not None and not 0 < window_hours <= 24 * 14:
+        raise InputError(f"--window-hours: expected a number of hours in (0, 336], got {window_hours}")
+    options = BuildOptions(
+        day=day, out_dir=out or state.home / "reports", language=language,
+        window_hours=window_hours, writer=writer, template_dir=state.home / "templates",
+    )
+    with state.store() as store:
+        result = _build_and_report(store, settings, options)
+    for path in result.paths.values():
+        console.print(str(path), highlight=False)
+    if result.errors:
+        raise typer.Exit(1)
+
+
+def sample_path() -> Path:
+    return Path(str(resources.files("dailybrief").joinpath(f"samples/{SAMPLE_DATE.isoformat()}.jsonl")))
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("out/demo"),
+    lang: Annotated[str, typer.Option("--lang", help="zh or en.")] = "zh",
+) -> None:
+    """Build the bundled sample day in a fresh temporary home and print the files written."""
+    home = Path(tempfile.mkdtemp(prefix="dailybrief-demo-"))
+    state.home = home
+    console.print(f"home {home}")
+    with Store.open(home) as store:
+        result = import_file(store, sample_path())
+        c = result.counts
+        console.print(f"imported sample {SAMPLE_DATE}: added {c.added}, updated {c.updated}, "
+                      f"unchanged {c.unchanged}, rejected {len(result.rejected)}")
+        options = BuildOptions(day=SAMPLE_DATE, out_dir=out, language=lang)
+        built = _build_and_report(store, load_settings(home), options)
+    for name in ("report.md", "report.html", "report.pdf", "report.json"):
+        if name in built.paths:
+            console.print(str(built.paths[name].resolve()), highlight=False)
+    if built.errors:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    try:
+        app()
+    except DailybriefError as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False)
+        sys.exit(1)

@@ -1,0 +1,143 @@
+"""The `Source` interface and the registry of source kinds.
+
+A source kind is a `Source` subclass registered under its `kind` name with `@register`; the
+built-in kinds (rss, page, reddit, hackernews, arxiv, github, youtube) register themselves
+exactly as a user's own kind would. A source is built from a `SourceSpec` and fetched with a
+`SourceContext`, which carries the shared HTTP client, the source's stored ETag and
+Last-Modified, and the list that collects the source's fetch records. `fetch` returns raw
+`Item`s; the runner normalises, enriches (full text) and stores them.
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import ClassVar
+
+from ..config import SourceSpec
+from ..errors import CollectError
+from ..process.normalise import clean_text
+from .http import FetchRecord, HttpClient, Response
+
+
+@dataclass
+class SourceContext:
+    """What a source needs to fetch: the client, its conditional-GET state and a fetch log."""
+
+    http: HttpClient
+    etag: str | None = None
+    last_modified: str | None = None
+    now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    log: list[FetchRecord] = field(default_factory=list)
+
+    async def get(self, url: str, *, conditional: bool = False, **kwargs: object) -> Response:
+        """GET through the shared client, logging the fetch; `conditional` sends the stored
+        validators (use it for the source's own URL only)."""
+        if conditional:
+            kwargs.setdefault("etag", self.etag)
+            kwargs.setdefault("last_modified", self.last_modified)
+        return await self.http.get(url, log=self.log, **kwargs)  # type: ignore[arg-type]
+
+
+@dataclass
+class FetchOutcome:
+    """What one fetch of a source produced: raw items, or `not_modified` after a 304."""
+
+    items: list = field(default_factory=list)  # list[Item], not yet normalised
+    not_modified: bool = False
+    etag: str | None = None
+    last_modified: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+class Source(ABC):
+    """One configured source of one kind.
+
+    Subclasses set `kind`, and `fulltext = True` when their entries link to article pages whose
+    text is worth fetching when the entry carries only a teaser.
+    """
+
+    kind: ClassVar[str]
+    fulltext: ClassVar[bool] = False
+    description: ClassVar[str] = ""
+
+    def __init__(self, spec: SourceSpec):
+        self.spec = spec
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @abstractmethod
+    async def fetch(self, ctx: SourceContext) -> FetchOutcome:
+        """Fetch the source once; raise `CollectError` (or `FetchError`) when it fails."""
+
+    def keep(self, *texts: str) -> bool:
+        """The keyword filter: True when no keywords are set or one occurs in `texts`."""
+        if not self.spec.keywords:
+            return True
+        haystack = " ".join(texts)
+        return any(_keyword_pattern(word).search(haystack) for word in self.spec.keywords)
+
+
+_PATTERNS: dict[str, re.Pattern[str]] = {}
+
+
+def _keyword_pattern(word: str) -> re.Pattern[str]:
+    if word not in _PATTERNS:
+        escaped = re.escape(word)
+        # Whole words for Latin script ("AI" must not match "said"); plain substring for CJK.
+        if re.fullmatch(r"[\w .+-]+", word, re.ASCII):
+            escaped = rf"(?<![A-Za-z0-9]){escaped}(?![A-Za-z0-9])"
+            _PATTERNS[word] = re.compile(escaped, re.I if not word.isupper() else 0)
+        else:
+            _PATTERNS[word] = re.compile(escaped, re.I)
+    return _PATTERNS[word]
+
+
+REGISTRY: dict[str, type[Source]] = {}
+
+
+def register(cls: type[Source]) -> type[Source]:
+    """Class decorator: make `cls` the source class for `cls.kind`."""
+    REGISTRY[cls.kind] = cls
+    return cls
+
+
+def source_for(spec: SourceSpec) -> Source:
+    """The `Source` object for a spec; raises CollectError for an unknown kind."""
+    from . import kinds  # noqa: F401 - registers the built-in kinds
+
+    try:
+        cls = REGISTRY[spec.kind]
+    except KeyError:
+        known = ", ".join(sorted(REGISTRY))
+        raise CollectError(f"{spec.name}: unknown source kind {spec.kind!r} (known: {known})") from None
+    return cls(spec)
+
+
+def known_kinds() -> list[str]:
+    from . import kinds  # noqa: F401
+
+    return sorted(REGISTRY)
+
+
+def plain_text(value: str) -> str:
+    """Plain text from an HTML fragment, safe to store.
+
+    `clean_text` unescapes entities after stripping tags, so an escaped `&lt;script&gt;` would
+    come back as markup-looking text; strip again until nothing tag-like is left, and defuse
+    `javascript:` so no stored text carries a script URL.
+    """
+    text = clean_text(value)
+    for _ in range(3):
+        if not _TAGLIKE.search(text):
+            break
+        text = clean_text(text)
+    return _JS_URL.sub(lambda m: f"{m.group(1)}script :", text)
+
+
+_TAGLIKE = re.compile(r"<\s*/?\s*[A-Za-z!?][^>]*>")
+_JS_URL = re.compile(r"(?i)(java|vb)\s*script\s*:")

@@ -1,0 +1,330 @@
+"""The one HTTP client of the collector: `HttpClient`, built by `make_client`.
+
+One `httpx.AsyncClient` is shared by every source of a run. Around it:
+
+- a global and a per-host concurrency limit (asyncio semaphores held only while a request
+  is on the wire, never while waiting to retry);
+- connect and read timeouts; retries with exponential backoff on 429, 5xx and connection
+  errors, honouring `Retry-After` (seconds or an HTTP date) up to `max_retry_wait`;
+- conditional GET: pass the stored ETag / Last-Modified and a 304 comes back as
+  `Response.not_modified`;
+- gzip, deflate and brotli (httpx decodes them; the size cap counts decoded bytes, so a
+  compression bomb is cut like any other huge body);
+- redirects followed by hand, at most 5, each hop checked by the `AddressGuard`;
+- robots.txt, fetched once per host and run, for page and article fetches.
+
+Tests pass `transport=` (an `httpx.MockTransport` or nothing, with a real server on 127.0.0.1).
+Every request, including failures, becomes a `FetchRecord` in the list the caller passes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import random
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from urllib.parse import urljoin, urlsplit
+from urllib.robotparser import RobotFileParser
+
+import httpx
+
+from ..config import CollectSettings
+from ..errors import CollectError
+from .charset import decode
+from .safety import AddressGuard
+
+MAX_REDIRECTS = 5
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+
+
+class FetchError(CollectError):
+    """A request that produced no usable response (status, network error, policy)."""
+
+    def __init__(self, message: str, url: str, status: int | None = None):
+        super().__init__(message)
+        self.url = url
+        self.status = status
+
+
+@dataclass
+class FetchRecord:
+    """One line of the fetch log."""
+
+    url: str
+    started: datetime
+    status: int | None = None
+    bytes: int = 0
+    seconds: float = 0.0
+    error: str | None = None
+
+
+@dataclass
+class Response:
+    """A finished GET: the final URL after redirects, the status and the (possibly cut) body."""
+
+    url: str
+    status: int
+    headers: httpx.Headers
+    body: bytes
+    truncated: bool = False
+    seconds: float = 0.0
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+    @property
+    def etag(self) -> str | None:
+        return self.headers.get("etag")
+
+    @property
+    def last_modified(self) -> str | None:
+        return self.headers.get("last-modified")
+
+    def text(self) -> str:
+        return decode(self.body, self.headers.get("content-type"))[0]
+
+
+def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    now = time.time() if now is None else now
+    return max(0.0, when.timestamp() - now)
+
+
+@dataclass
+class _Robots:
+    parser: RobotFileParser | None  # None: everything allowed
+    disallow_all: bool = False
+
+
+@dataclass
+class HttpClient:
+    """Shared async HTTP client with limits, retries, safety and robots.txt. Use `make_client`."""
+
+    settings: CollectSettings
+    client: httpx.AsyncClient
+    guard: AddressGuard
+    _global: asyncio.Semaphore = field(init=False)
+    _hosts: dict[str, asyncio.Semaphore] = field(default_factory=dict)
+    _robots: dict[str, asyncio.Task[_Robots]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._global = asyncio.Semaphore(self.settings.concurrency)
+
+    async def __aenter__(self) -> HttpClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+    @property
+    def user_agent(self) -> str:
+        return self.settings.user_agent
+
+    def _host_limit(self, url: str) -> asyncio.Semaphore:
+        host = urlsplit(url).netloc.lower()
+        if host not in self._hosts:
+            self._hosts[host] = asyncio.Semaphore(self.settings.per_host)
+        return self._hosts[host]
+
+    async def get(
+        self,
+        url: str,
+        *,
+        log: list[FetchRecord] | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        accept: str | None = None,
+        robots: bool = False,
+        max_bytes: int | None = None,
+    ) -> Response:
+        """GET `url`; raise FetchError unless the final status is 2xx or 304.
+
+        The body is cut at `max_bytes` (default: the configured cap); a cut is noted in the
+        record's error and in `Response.truncated`, and the cut body is still returned.
+        """
+        record = FetchRecord(url=url, started=datetime.now(timezone.utc))
+        if log is not None:
+            log.append(record)
+        start = time.perf_counter()
+        try:
+            if robots and self.settings.robots and not await self.robots_allowed(url):
+                raise FetchError(f"{url}: disallowed by robots.txt", url)
+            headers = {}
+            if etag:
+                headers["If-None-Match"] = etag
+            if last_modified:
+                headers["If-Modified-Since"] = last_modified
+            if accept:
+                headers["Accept"] = accept
+            response = await self._follow(url, headers, max_bytes or self.settings.max_bytes)
+        except FetchError as exc:
+            record.status = exc.status
+            record.error = str(exc)
+            raise
+        finally:
+            record.seconds = time.perf_counter() - start
+        record.status = response.status
+        record.bytes = len(response.body)
+        if response.truncated:
+            record.error = f"response cut at {len(response.body)} bytes (size cap)"
+        response.seconds = record.seconds
+        return response
+
+    async def _follow(self, url: str, headers: dict[str, str], max_bytes: int) -> Response:
+        current = url
+        seen = [url]
+        for _ in range(MAX_REDIRECTS + 1):
+            try:
+                await self.guard.check(current)
+            except CollectError as exc:
+                raise FetchError(str(exc), current) from None
+            response = await self._with_retries(current, headers, max_bytes)
+            if response.status in REDIRECT_STATUSES and "location" in response.headers:
+                current = urljoin(current, response.headers["location"])
+                seen.append(current)
+                continue
+            if response.status == 304 or 200 <= response.status < 300:
+                return response
+            raise FetchError(f"{current}: HTTP {response.status}", current, response.status)
+        raise FetchError(
+            f"{url}: more than {MAX_REDIRECTS} redirects ({' -> '.join(seen[:4])} ...)", url, 310
+        )
+
+    async def _with_retries(self, url: str, headers: dict[str, str], max_bytes: int) -> Response:
+        attempt = 0
+        while True:
+            try:
+                response = await self._once(url, headers, max_bytes)
+            except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError) as exc:
+                if attempt >= self.settings.retries:
+                    raise FetchError(f"{url}: {_describe(exc)}", url) from None
+                wait = None
+            except httpx.TimeoutException as exc:
+                raise FetchError(f"{url}: {_describe(exc)}", url) from None
+            except httpx.HTTPError as exc:
+                raise FetchError(f"{url}: {_describe(exc)}", url) from None
+            else:
+                if response.status not in RETRY_STATUSES or attempt >= self.settings.retries:
+                    return response
+                wait = retry_after_seconds(response.headers.get("retry-after"))
+                if wait is not None and wait > self.settings.max_retry_wait:
+                    raise FetchError(
+                        f"{url}: HTTP {response.status}, Retry-After {wait:.0f} s is longer than "
+                        f"max_retry_wait ({self.settings.max_retry_wait:.0f} s)",
+                        url,
+                        response.status,
+                    )
+            if wait is None:
+                wait = min(self.settings.max_retry_wait, 0.5 * 2**attempt) * (
+                    0.75 + random.random() / 2
+                )
+            attempt += 1
+            await asyncio.sleep(wait)
+
+    async def _once(self, url: str, headers: dict[str, str], max_bytes: int) -> Response:
+        async with self._global, self._host_limit(url):
+            async with self.client.stream("GET", url, headers=headers) as response:
+                chunks: list[bytes] = []
+                size = 0
+                truncated = False
+                if response.status_code not in REDIRECT_STATUSES:
+                    async for chunk in response.aiter_bytes():
+                        if size + len(chunk) > max_bytes:
+                            chunks.append(chunk[: max_bytes - size])
+                            size = max_bytes
+                            truncated = True
+                            break
+                        chunks.append(chunk)
+                        size += len(chunk)
+                return Response(
+                    url=str(response.url),
+                    status=response.status_code,
+                    headers=response.headers,
+                    body=b"".join(chunks),
+                    truncated=truncated,
+                )
+
+    # -- robots.txt -------------------------------------------------------------------------
+
+    async def robots_allowed(self, url: str) -> bool:
+        """Whether robots.txt of the URL's host lets our User-Agent fetch it."""
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if origin not in self._robots:
+            self._robots[origin] = asyncio.ensure_future(self._load_robots(origin))
+        robots = await self._robots[origin]
+        if robots.disallow_all:
+            return False
+        if robots.parser is None:
+            return True
+        return robots.parser.can_fetch(self.user_agent, url)
+
+    async def _load_robots(self, origin: str) -> _Robots:
+        try:
+            response = await self.get(f"{origin}/robots.txt", max_bytes=512_000)
+        except FetchError as exc:
+            # RFC 9309: unreachable (5xx) means "assume complete disallow"; 4xx means no rules.
+            if exc.status is not None and exc.status >= 500:
+                return _Robots(None, disallow_all=True)
+            return _Robots(None)
+        parser = RobotFileParser()
+        parser.parse(response.text().splitlines())
+        return _Robots(parser)
+
+
+def _describe(exc: Exception) -> str:
+    name = type(exc).__name__
+    text = str(exc)
+    if isinstance(exc, httpx.TimeoutException):
+        return f"timed out ({name})"
+    return f"{name}: {text}" if text else name
+
+
+def make_client(
+    settings: CollectSettings | None = None,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    allow_private: bool | None = None,
+) -> HttpClient:
+    """Build the shared client. Must be called inside a running event loop."""
+    settings = settings or CollectSettings()
+    private = settings.allow_private if allow_private is None else allow_private
+    client = httpx.AsyncClient(
+        transport=transport,
+        follow_redirects=False,
+        timeout=httpx.Timeout(
+            settings.read_timeout, connect=settings.connect_timeout, pool=None
+        ),
+        limits=httpx.Limits(
+            max_connections=settings.concurrency,
+            max_keepalive_connections=settings.concurrency,
+        ),
+        headers={
+            "User-Agent": settings.user_agent,
+            "Accept-Encoding": "gzip, deflate, br",
+        },
+        trust_env=False,
+    )
+    return HttpClient(settings=settings, client=client, guard=AddressGuard(private))

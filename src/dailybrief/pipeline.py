@@ -1,0 +1,127 @@
+"""Runs the stages for one report date: select → dedupe → stories → relevance → rank →
+sections → write → render, timing each stage.
+
+Each stage is a function from domain objects to domain objects; this module only wires them,
+records what each one did in `stats`, and reports progress through an optional callback.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .config import Settings
+from .models import Report
+from .process.dedupe import dedupe
+from .process.embed import default_embedder
+from .process.rank import rank_stories, source_weight
+from .process.relevance import filter_relevant
+from .process.sections import assign_sections
+from .process.stories import cluster
+from .process.window import report_window
+from .store import Store
+from .write.assemble import build_report
+from .write.base import WriteContext, get_writer
+
+STAGES = ("select", "dedupe", "stories", "relevance", "rank", "sections", "write", "render")
+Progress = Callable[[str, str], None]  # (stage, "start" | "done")
+
+
+@dataclass
+class BuildOptions:
+    day: date
+    out_dir: Path
+    language: str = "zh"
+    window_hours: float | None = None
+    writer: str = "extractive"
+    formats: tuple[str, ...] = ("md", "html", "pdf")
+    template_dir: Path | None = None
+
+
+@dataclass
+class BuildResult:
+    report: Report
+    paths: dict[str, Path] = field(default_factory=dict)  # file name → path written
+    errors: list[str] = field(default_factory=list)
+
+
+class _Timer:
+    def __init__(self, progress: Progress | None):
+        self.seconds: dict[str, float] = {}
+        self.progress = progress
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        if self.progress:
+            self.progress(name, "start")
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = round(time.perf_counter() - started, 3)
+            if self.progress:
+                self.progress(name, "done")
+
+
+def build(store: Store, settings: Settings, options: BuildOptions, progress: Progress | None = None) -> BuildResult:
+    """Build, store and render the report for `options.day`."""
+    timer = _Timer(progress)
+    language = options.language
+    with timer.stage("select"):
+        start, end = report_window(options.day, settings.report, options.window_hours)
+        items = store.items(start, end)
+    with timer.stage("dedupe"):
+        weights = {}
+        for item in items:
+            weights[item.source] = source_weight(item, settings)
+        deduped = dedupe(items, weights)
+    with timer.stage("stories"):
+        embedder = default_embedder()
+        stories = cluster(deduped.items, embedder)
+    with timer.stage("relevance"):
+        relevant = filter_relevant(stories, settings, embedder)
+    with timer.stage("rank"):
+        ranked = rank_stories(relevant.stories, settings, start, end)
+    with timer.stage("sections"):
+        sections = assign_sections(ranked, settings, language, embedder)
+    with timer.stage("write"):
+        writer = get_writer(options.writer)
+        context = WriteContext(
+            date=options.day.isoformat(), language=language, settings=settings, items_in_window=len(items)
+        )
+        draft = writer.write(sections, context)
+        stats = {
+            "window": {"start": start.isoformat(), "end": end.isoformat()},
+            "items_in_window": len(items),
+            "duplicates": deduped.duplicates,
+            "merges": [vars(m) for m in deduped.merges],
+            "stories": len(relevant.stories),
+            "stories_written": sum(len(s.story_ids) for s in draft.sections),
+            "sections": len(draft.sections),
+            "dropped": [vars(d) for d in relevant.dropped],
+            "embedder": embedder.name,
+            "writer": draft.notes,
+        }
+        report = build_report(draft, sections, settings, options.day.isoformat(), language, stats)
+        store.save_report(report)
+    result = BuildResult(report=report)
+    with timer.stage("render"):
+        from .render import render_report
+
+        out = options.out_dir / options.day.isoformat()
+        rendered = render_report(report, out, formats=options.formats, template_dir=options.template_dir)
+        result.paths = {path.name: path for path in rendered.written}
+        result.errors = list(rendered.errors)
+    report.stats["seconds"] = timer.seconds
+    store.save_report(report)
+    json_path = out / "report.json"
+    try:
+        json_path.write_text(report.model_dump_json(indent=2), "utf-8")
+        result.paths[json_path.name] = json_path
+    except OSError as exc:
+        result.errors.append(f"{json_path}: cannot write: {exc.strerror}")
+    return result

@@ -1,0 +1,154 @@
+"""Charts with Chinese labels: stories per section today, and a 14-day history when given.
+
+Drawn with matplotlib's Agg backend in ``Noto Sans CJK SC``; a missing font is an error (a chart
+of empty boxes is worse than no chart). Each chart exists as PNG (HTML, WeChat) and SVG (PDF,
+``charts/``). The ``charts`` format writes them to ``out_dir/charts/``.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from dailybrief.models import Report
+from dailybrief.render.context import History, RenderContext, RenderError, write_atomic
+
+FONT_FAMILY = "Noto Sans CJK SC"
+INK = "#1f2a44"
+ACCENT = "#8c1c13"
+PALETTE = ["#1f4e79", "#8c1c13", "#5b7f3a", "#b7791f", "#6b4c9a", "#2c7a7b", "#7a7a7a"]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One chart: a file stem, a Chinese caption and its PNG and SVG bytes."""
+
+    name: str
+    caption: str
+    png: bytes
+    svg: bytes
+
+    @property
+    def png_data_uri(self) -> str:
+        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    from matplotlib import font_manager
+    from matplotlib import pyplot as plt
+
+    try:
+        font_manager.findfont(font_manager.FontProperties(family=FONT_FAMILY), fallback_to_default=False)
+    except ValueError:
+        font_manager.fontManager = font_manager._load_fontmanager(try_read_cache=False)  # fonts came later
+        try:
+            font_manager.findfont(font_manager.FontProperties(family=FONT_FAMILY), fallback_to_default=False)
+        except ValueError as exc:
+            raise RenderError(f"font {FONT_FAMILY!r} not found (install fonts-noto-cjk)") from exc
+    plt.rcParams.update(
+        {
+            "font.family": FONT_FAMILY,
+            "axes.unicode_minus": False,
+            "svg.fonttype": "path",
+            "svg.hashsalt": "dailybrief",
+            "axes.edgecolor": "#999999",
+            "axes.labelcolor": INK,
+            "xtick.color": INK,
+            "ytick.color": INK,
+            "font.size": 9,
+        }
+    )
+    return plt
+
+
+def _save(fig, name: str, caption: str) -> Chart:
+    png, svg = io.BytesIO(), io.BytesIO()
+    fig.savefig(png, format="png", dpi=200, bbox_inches="tight", facecolor="white")
+    fig.savefig(svg, format="svg", bbox_inches="tight", facecolor="white", metadata={"Date": None})
+    return Chart(name, caption, png.getvalue(), svg.getvalue())
+
+
+def _short(title: str, limit: int = 14) -> str:
+    head = title.split("：")[0].split(":")[0].strip()
+    return head if len(head) <= limit else head[: limit - 1] + "…"
+
+
+def sections_chart(report: Report) -> Chart:
+    """Horizontal bars: stories per section in today's report, in section order."""
+    plt = _pyplot()
+    labels = [f"{i}. {_short(s.title)}" for i, s in enumerate(report.sections, 1)]
+    counts = [len(s.stories) for s in report.sections]
+    fig, ax = plt.subplots(figsize=(6.4, 0.42 * max(len(labels), 2) + 0.6))
+    try:
+        bars = ax.barh(range(len(labels)), counts, color="#1f4e79", height=0.55)
+        ax.set_yticks(range(len(labels)), labels)
+        ax.invert_yaxis()
+        ax.bar_label(bars, padding=3, color=INK)
+        ax.set_xlabel("报道数（条）")
+        ax.set_title(f"{report.date} 各板块报道数", loc="left", fontsize=10, color=INK)
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.set_xlim(0, max(counts + [1]) * 1.15)
+        return _save(fig, "sections", "今日各板块报道数")
+    finally:
+        plt.close(fig)
+
+
+def history_chart(history: History) -> Chart:
+    """Stacked bars: stories per section over the last (up to) 14 days."""
+    plt = _pyplot()
+    days = sorted(history, key=lambda d: d[0])[-14:]
+    titles: list[str] = []
+    for _, per in days:
+        for t in per:
+            if t not in titles:
+                titles.append(t)
+    fig, ax = plt.subplots(figsize=(6.4, 2.8))
+    try:
+        bottom = [0] * len(days)
+        x = range(len(days))
+        for i, t in enumerate(titles):
+            vals = [per.get(t, 0) for _, per in days]
+            ax.bar(x, vals, bottom=bottom, color=PALETTE[i % len(PALETTE)], width=0.7, label=_short(t, 10))
+            bottom = [b + v for b, v in zip(bottom, vals)]
+        ax.set_xticks(list(x), [d[5:] if len(d) >= 10 else d for d, _ in days], rotation=45, ha="right")
+        ax.set_ylabel("报道数（条）")
+        ax.set_title(f"近 {len(days)} 日各板块报道数", loc="left", fontsize=10, color=INK)
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.yaxis.get_major_locator().set_params(integer=True)
+        ax.legend(fontsize=7, frameon=False, ncol=min(3, max(1, len(titles))), loc="upper left",
+                  bbox_to_anchor=(0, -0.28))
+        return _save(fig, "history", f"近 {len(days)} 日各板块报道数")
+    finally:
+        plt.close(fig)
+
+
+def build_charts(report: Report, history: History | None = None) -> list[Chart]:
+    """Today's chart, plus the history chart when ``history`` has at least one day."""
+    charts = [sections_chart(report)] if report.sections else []
+    if history:
+        charts.append(history_chart(history))
+    return charts
+
+
+class ChartsRenderer:
+    name = "charts"
+    filename = "charts/"
+
+    def render(self, ctx: RenderContext) -> list[Path]:
+        charts = build_charts(ctx.report, ctx.history)  # errors here belong to this format
+        ctx.__dict__["charts"] = charts  # share with html/pdf/wechat (cached_property slot)
+        folder = ctx.out_dir / "charts"
+        written = []
+        for c in charts:
+            written.append(write_atomic(folder / f"{c.name}.png", c.png))
+            written.append(write_atomic(folder / f"{c.name}.svg", c.svg))
+        return written
+
+
+RENDERER = ChartsRenderer()

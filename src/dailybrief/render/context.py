@@ -1,0 +1,112 @@
+"""What every renderer receives: the report, where to write, templates, shared images.
+
+Templates are looked up first in the organisation's ``template_dir`` (``HOME/templates/``) and then
+in the packaged ``render/templates/``; a file of the same name overrides the packaged one. Charts
+and QR codes are built at most once per :func:`dailybrief.render.render_report` call and shared by
+the HTML, PDF and WeChat renderers.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import jinja2
+
+from dailybrief.models import Report
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dailybrief.render.charts import Chart
+    from dailybrief.render.qr import QRCode
+
+PACKAGED_TEMPLATES = Path(__file__).parent / "templates"
+
+History = list[tuple[str, dict[str, int]]]
+
+
+class RenderError(Exception):
+    """A format could not be rendered; the message says why in one line."""
+
+
+@dataclass
+class RenderContext:
+    """Inputs shared by the renderers of one ``render_report`` call."""
+
+    report: Report
+    out_dir: Path
+    template_dir: Path | None = None
+    history: History | None = None
+    notes: list[str] = field(default_factory=list)  # non-fatal problems (e.g. charts omitted)
+
+    def template_path(self, name: str) -> Path:
+        """The file to use for template ``name``: the custom one if present, else the packaged one."""
+        if self.template_dir is not None:
+            custom = Path(self.template_dir) / name
+            if custom.is_file():
+                return custom
+        return PACKAGED_TEMPLATES / name
+
+    def read_template(self, name: str) -> str:
+        return self.template_path(name).read_text(encoding="utf-8")
+
+    def jinja(self, autoescape: bool) -> jinja2.Environment:
+        """A Jinja2 environment over the custom folder (first) and the packaged templates."""
+        dirs = [str(PACKAGED_TEMPLATES)]
+        if self.template_dir is not None:
+            dirs.insert(0, str(self.template_dir))
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(dirs),
+            autoescape=autoescape,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        return env
+
+    def render_template(self, name: str, autoescape: bool, **values: object) -> str:
+        """Render a Jinja2 template; template errors become a one-line :class:`RenderError`."""
+        env = self.jinja(autoescape)
+        try:
+            return env.get_template(name).render(**values)
+        except jinja2.TemplateSyntaxError as exc:
+            raise RenderError(f"template {exc.filename or name} line {exc.lineno}: {exc.message}") from exc
+        except jinja2.TemplateError as exc:
+            raise RenderError(f"template {name}: {exc}") from exc
+
+    @cached_property
+    def charts(self) -> list[Chart]:
+        """Charts for today (and the history, when given); empty with a note if they fail."""
+        from dailybrief.render.charts import build_charts
+
+        try:
+            return build_charts(self.report, self.history)
+        except Exception as exc:  # charts are an extra: the report must still render
+            self.notes.append(f"charts/: charts omitted: {exc}")
+            return []
+
+    @cached_property
+    def qr_codes(self) -> list[QRCode]:
+        """QR codes for the contacts that have a ``qr_url``."""
+        from dailybrief.render.qr import build_qr_codes
+
+        return build_qr_codes(self.report)
+
+
+def write_atomic(path: Path, data: bytes | str) -> Path:
+    """Write ``data`` to ``path`` through a temporary file, so a failure leaves no half file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path

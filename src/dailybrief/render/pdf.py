@@ -1,0 +1,150 @@
+"""PDF: an A4 report typeset by typst with embedded Noto CJK fonts.
+
+The report never becomes typst markup: :func:`pdf_data` turns it into plain JSON (strings and
+citation numbers), which the template ``report.typ`` reads with ``json("data.json")`` and inserts
+as text. Charts (SVG) and QR codes (SVG) sit next to it in a temporary root folder. Any typst
+warning (an unknown font family above all) is an error, so a PDF with substituted fonts is never
+published. Output: title block, 摘要, 目录 with dot leaders and page numbers (clickable), numbered
+sections, numbered story lists, 参考文献 with italic titles and clickable URLs, contact page with QR
+codes; running header, page numbers, bookmarks and document metadata.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+from datetime import date as _date
+from pathlib import Path
+from typing import Any
+
+from dailybrief.models import Report
+from dailybrief.render.citations import Cite, segments
+from dailybrief.render.context import RenderContext, RenderError, write_atomic
+from dailybrief.render.fonts import printable
+from dailybrief.render.markdown import date_cn
+
+_COMPILER: Any = None
+
+
+def _rich(text: str, report: Report) -> list[dict[str, Any]]:
+    return [{"c": s.n} if isinstance(s, Cite) else {"t": printable(s)} for s in segments(text, report)]
+
+
+def _breakable_url(url: str) -> str:
+    """Display form of a URL with zero-width break opportunities after / ? & = - _ ."""
+    return re.sub(r"([/?&=_\-.])", "\\1\u200b", printable(url))
+
+
+def pdf_data(ctx: RenderContext, charts: list[str], qr_files: list[str]) -> dict[str, Any]:
+    """The JSON document the typst template reads."""
+    r = ctx.report
+    org = r.organisation
+    try:
+        d = _date.fromisoformat(r.date[:10])
+        ymd = {"year": d.year, "month": d.month, "day": d.day}
+    except ValueError:
+        ymd = None
+    contacts = []
+    qr_by_name = dict(qr_files)
+    for c in org.contacts:
+        contacts.append(
+            {
+                "name": printable(c.name),
+                "description": printable(c.description),
+                "qr_label": printable(c.qr_label),
+                "qr": qr_by_name.get(c.name, ""),
+            }
+        )
+    return {
+        "title": printable(r.title),
+        "date": r.date,
+        "date_cn": date_cn(r.date),
+        "ymd": ymd,
+        "lang": r.language or "zh",
+        "org": {
+            "name": printable(org.name),
+            "partner": printable(org.partner),
+            "website": org.website,
+            "contact_title": printable(org.contact_title or "联系我们"),
+            "contacts": contacts,
+        },
+        "summary": _rich(r.summary, r),
+        "sections": [
+            {
+                "title": printable(s.title),
+                "layout": s.layout,
+                "paragraphs": [
+                    {"lead": printable(p.lead) if p.lead else "", "text": _rich(p.text, r)} for p in s.paragraphs
+                ],
+            }
+            for s in r.sections
+        ],
+        "references": [
+            {
+                "n": ref.n,
+                "title": printable(ref.title),
+                "source": printable(ref.source),
+                "url": ref.url,
+                "url_display": _breakable_url(ref.url),
+            }
+            for ref in r.references
+        ],
+        "charts": charts,
+        "keywords": [printable(s.title.split("：")[0]) for s in r.sections],
+    }
+
+
+def _compiler():
+    global _COMPILER
+    if _COMPILER is None:
+        import typst
+
+        _COMPILER = typst.Compiler()  # font discovery once per process
+    return _COMPILER
+
+
+def compile_pdf(ctx: RenderContext) -> bytes:
+    """Typeset the report and return the PDF bytes; typst errors and warnings raise RenderError."""
+    import typst
+
+    template = ctx.read_template("report.typ")
+    with tempfile.TemporaryDirectory(prefix="dailybrief-pdf-") as tmp:
+        root = Path(tmp)
+        chart_files = []
+        for c in ctx.charts:
+            (root / f"chart-{c.name}.svg").write_bytes(c.svg)
+            chart_files.append({"file": f"chart-{c.name}.svg", "caption": c.caption})
+        qr_files = []
+        for i, q in enumerate(ctx.qr_codes):
+            (root / f"qr-{i}.svg").write_bytes(q.svg)
+            qr_files.append((q.contact.name, f"qr-{i}.svg"))
+        data = pdf_data(ctx, chart_files, qr_files)
+        (root / "data.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        (root / "report.typ").write_text(template, encoding="utf-8")
+        try:
+            pdf, warnings = _compiler().compile_with_warnings(
+                input=str(root / "report.typ"), root=str(root), format="pdf"
+            )
+        except typst.TypstError as exc:
+            raise RenderError(f"typst: {_one_line(str(exc))}") from exc
+        except RuntimeError as exc:
+            raise RenderError(f"typst: {_one_line(str(exc))}") from exc
+        if warnings:
+            raise RenderError("typst warning treated as error: " + "; ".join(_one_line(str(w)) for w in warnings))
+    return pdf
+
+
+def _one_line(msg: str) -> str:
+    return " ".join(msg.split())[:400]
+
+
+class PDFRenderer:
+    name = "pdf"
+    filename = "report.pdf"
+
+    def render(self, ctx: RenderContext) -> list[Path]:
+        return [write_atomic(ctx.out_dir / self.filename, compile_pdf(ctx))]
+
+
+RENDERER = PDFRenderer()

@@ -1,0 +1,48 @@
+"""The `Writer` interface and the registry of writers by name.
+
+A writer turns ranked sections into a `Draft`: section headlines, paragraphs of sentences that
+name the items they come from, a summary and a title. Built-in writers register exactly as a
+third-party one would, with `register`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from ..config import Settings
+from ..models import Section
+from .draft import Draft
+
+
+@dataclass
+class WriteContext:
+    date: str  # YYYY-MM-DD
+    language: str  # zh | en
+    settings: Settings
+    items_in_window: int = 0
+
+
+class Writer(Protocol):
+    id: str
+
+    def write(self, sections: list[Section], context: WriteContext) -> Draft: ...
+
+
+_REGISTRY: dict[str, type] = {}
+
+
+def register(writer_class: type) -> type:
+    _REGISTRY[writer_class.id] = writer_class
+    return writer_class
+
+
+def get_writer(name: str, **options: object) -> Writer:
+    if name not in _REGISTRY:
+        from . import extractive  # noqa: F401 - registers the built-in writer
+
+    try:
+        return _REGISTRY[name](**options)
+    except KeyError:
+        known = ", ".join(sorted(_REGISTRY)) or "none"
+        raise ValueError(f"unknown writer {name!r} (known: {known})") from None

@@ -1,0 +1,190 @@
+"""The offline extractive writer: every sentence of the report body is a sentence of an item.
+
+For each story it picks the most informative sentences of its items — preferring the report
+language, early sentences, sentences with figures and with names that other items of the story
+also carry — and skips sentences that repeat one already chosen. A sentence cites the item it
+comes from and every other item of the story that states nearly the same thing. Headlines are
+the section name followed by the lead story's title. Only connective phrases of the summary
+("N stories in K themes") are the writer's own words; it never states a fact that is not in an
+item.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..models import Item, Section, Story
+from .base import WriteContext, register
+from .draft import Draft, DraftParagraph, DraftSection, DraftSentence
+from .sentences import bigrams, overlap, split_sentences
+
+REDUNDANT = 0.45  # bigram Jaccard above which a sentence repeats one already chosen
+SAME_FACT = 0.35  # above which another item is cited for the same sentence
+_DIGIT = re.compile(r"\d")
+_NAME = re.compile(r"\b[A-Z][A-Za-z0-9.\-]+")
+
+
+@dataclass
+class _Candidate:
+    text: str
+    item: Item
+    position: int
+    score: float
+    grams: set[str]
+
+
+def _lang_of(sentence: str) -> str:
+    cjk = len(re.findall(r"[\u4e00-\u9fff]", sentence))
+    latin = len(re.findall(r"[A-Za-z]", sentence))
+    return "zh" if cjk * 3 >= latin and cjk else "en"
+
+
+def _length_fit(sentence: str, lang: str) -> float:
+    n = len(sentence)
+    low, high = (18, 160) if lang == "zh" else (50, 320)
+    if n < low:
+        return -0.6
+    if n > high:
+        return -0.3
+    return 0.0
+
+
+def _candidates(story: Story, language: str) -> list[_Candidate]:
+    names_per_item = [set(_NAME.findall(f"{it.title} {it.text}")) for it in story.items]
+    shared_names = {n for i, names in enumerate(names_per_item) for n in names
+                    if any(n in other for j, other in enumerate(names_per_item) if j != i)}
+    out = []
+    for item in story.items:
+        sentences = split_sentences(item.text) or [item.title]
+        for position, sentence in enumerate(sentences[:12]):
+            lang = _lang_of(sentence)
+            score = 1.0 if lang == language else 0.0
+            score += 0.6 / (1 + position)
+            score += 0.3 if _DIGIT.search(sentence) else 0.0
+            score += min(0.4, 0.1 * len(shared_names & set(_NAME.findall(sentence))))
+            score += _length_fit(sentence, lang)
+            if item.source_kind in ("blog", "press"):
+                score += 0.15  # the company's own words first
+            out.append(_Candidate(sentence, item, position, score, bigrams(sentence)))
+    return out
+
+
+def pick_sentences(story: Story, language: str, limit: int) -> list[DraftSentence]:
+    """The `limit` best non-redundant sentences of a story, each with its sources.
+
+    When the story's items offer at least two sentences in the report language, sentences in
+    other languages are left out, so a paragraph does not switch language midway."""
+    candidates = _candidates(story, language)
+    native = [c for c in candidates if _lang_of(c.text) == language]
+    if len(native) >= 2:
+        candidates = native
+    chosen: list[_Candidate] = []
+    for cand in sorted(candidates, key=lambda c: -c.score):
+        if len(chosen) >= limit:
+            break
+        if any(overlap(cand.grams, c.grams) > REDUNDANT for c in chosen):
+            continue
+        chosen.append(cand)
+    # Keep the story readable: sentences of one item together, in their original order.
+    first_seen = {}
+    for c in chosen:
+        first_seen.setdefault(c.item.url, len(first_seen))
+    chosen.sort(key=lambda c: (first_seen[c.item.url], c.position))
+
+    sentences = []
+    for cand in chosen:
+        sources = [cand.item.url]
+        for other in story.items:
+            if other.url == cand.item.url:
+                continue
+            if any(overlap(cand.grams, s) > SAME_FACT for s in split_sentences(other.text)):
+                sources.append(other.url)
+        sentences.append(DraftSentence(text=cand.text, sources=sources))
+    return sentences
+
+
+def story_heading(story: Story, language: str) -> str:
+    """The story's title in the report language when one of its items has one."""
+    titled = next((it for it in story.items if it.title == story.title), story.lead)
+    if titled.lang == language:
+        return story.title
+    return next((it.title for it in story.items if it.lang == language), story.title)
+    for item in story.items:
+        if item.title == story.title and item.lang == language:
+            return story.title
+    for item in story.items:
+        if item.lang == language:
+            return item.title
+    return story.title
+
+
+@register
+class ExtractiveWriter:
+    id = "extractive"
+
+    def write(self, sections: list[Section], context: WriteContext) -> Draft:
+        language = context.language
+        report = context.settings.report
+        drafted = [self._section(section, context) for section in sections]
+        return Draft(
+            title=report.display_title(language),
+            summary=self._summary(sections, drafted, context),
+            sections=drafted,
+            notes={"writer": self.id},
+        )
+
+    def _section(self, section: Section, context: WriteContext) -> DraftSection:
+        language = context.language
+        report = context.settings.report
+        stories = section.stories[: min(report.stories_per_section, report.max_paragraphs)]
+        colon = "：" if language == "zh" else ": "
+        title = f"{section.title}{colon}{story_heading(stories[0], language)}"
+        if len(stories) >= 3:
+            paragraphs = [
+                DraftParagraph(lead=story_heading(story, language), sentences=pick_sentences(story, language, 3))
+                for story in stories
+            ]
+            layout = "list"
+        elif len(stories) == 2:
+            paragraphs = [DraftParagraph(sentences=pick_sentences(story, language, 4)) for story in stories]
+            layout = "prose"
+        else:
+            sentences = pick_sentences(stories[0], language, 6)
+            half = max(1, (len(sentences) + 1) // 2)
+            paragraphs = [DraftParagraph(sentences=sentences[:half])]
+            if sentences[half:]:
+                paragraphs.append(DraftParagraph(sentences=sentences[half:]))
+            layout = "prose"
+        return DraftSection(
+            id=section.id,
+            title=title,
+            paragraphs=[p for p in paragraphs if p.sentences],
+            layout=layout,
+            story_ids=[s.id for s in stories],
+        )
+
+    def _summary(
+        self, sections: list[Section], drafted: list[DraftSection], context: WriteContext
+    ) -> list[DraftSentence]:
+        language = context.language
+        if not sections:
+            text = (
+                "本期时间窗口内没有收集到符合主题的条目，因此本报告没有正文。"
+                if language == "zh"
+                else "No on-topic items were collected in this report's window, so the report has no body."
+            )
+            return [DraftSentence(text=text)]
+        n_stories = sum(len(s.stories) for s in sections)
+        names = [s.title for s in sections]
+        if language == "zh":
+            opening = f"本期共梳理 {n_stories} 条动态，分为 {len(sections)} 个主题：{'、'.join(names)}。"
+        else:
+            listed = ", ".join(names[:-1]) + (f" and {names[-1]}" if len(names) > 1 else names[0])
+            opening = f"This issue covers {n_stories} stories in {len(sections)} themes: {listed}."
+        summary = [DraftSentence(text=opening)]
+        for section in drafted[:4]:
+            first = next((p.sentences[0] for p in section.paragraphs if p.sentences), None)
+            if first is not None:
+                summary.append(first)
+        return summary
