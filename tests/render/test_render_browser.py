@@ -1,0 +1,112 @@
+"""The HTML in a real headless Chromium: no errors, no overflow at 375 px, previews, no XSS."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from chromecdp import Browser, find_chromium
+
+SHOTS = os.environ.get("DAILYBRIEF_SCREENSHOTS")  # a folder to keep screenshots for review
+
+
+@pytest.fixture(scope="module")
+def browser():
+    exe = find_chromium()
+    if exe is None:
+        pytest.skip("chromium not installed")
+    b = Browser(exe)
+    yield b
+    b.close()
+
+
+@pytest.fixture(scope="module")
+def html_url(rendered) -> str:
+    out, result = rendered
+    assert not result.errors, result.errors
+    return (out / "report.html").as_uri()
+
+
+def shot(page, name: str) -> None:
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(Path(SHOTS) / name)
+
+
+def test_mobile_375_no_errors_no_overflow(browser, html_url):
+    page = browser.open(html_url, width=375, height=740, mobile=True)
+    shot(page, "html-375.png")
+    assert page.errors() == []
+    assert page.eval("window.innerWidth") == 375
+    assert page.eval("document.documentElement.scrollWidth") <= 375
+    # open every preview (what a tap does) and check again
+    page.eval("document.querySelectorAll('sup.cite').forEach(c => c.classList.add('open')); 0")
+    assert page.eval("document.documentElement.scrollWidth") <= 375
+    page.eval("document.querySelectorAll('sup.cite').forEach(c => c.classList.remove('open')); 0")
+    widest = page.eval(
+        "Math.max(...[...document.querySelectorAll('body *')].map(e => e.getBoundingClientRect().right))"
+    )
+    assert widest <= 375.5
+
+
+def test_citations_link_to_references(browser, html_url, sample_report):
+    page = browser.open(html_url, width=1280)
+    n_cites = page.eval("document.querySelectorAll('sup.cite > a').length")
+    assert n_cites >= 20
+    dangling = page.eval(
+        "[...document.querySelectorAll('sup.cite > a')].filter(a => !document.getElementById(a.hash.slice(1))).length"
+    )
+    assert dangling == 0
+    assert page.eval("document.querySelectorAll('ol.refs > li').length") == len(sample_report.references)
+    toc = page.eval("[...document.querySelectorAll('nav.toc a')].map(a => a.hash)")
+    assert toc[-1] == "#references" and len(toc) == len(sample_report.sections) + 1
+    assert page.errors() == []
+
+
+def test_citation_preview_on_hover(browser, html_url):
+    page = browser.open(html_url, width=1280, height=900)
+    box = page.eval(
+        "(() => { const a = document.querySelector('#summary sup.cite > a'); a.scrollIntoView({block: 'center'});"
+        " const r = a.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })()"
+    )
+    pop = "getComputedStyle(document.querySelector('#summary sup.cite .pop')).display"
+    assert page.eval(pop) == "none"
+    page.hover(*box)
+    assert page.eval(pop) == "block"
+    text = page.eval("document.querySelector('#summary sup.cite .pop').textContent")
+    assert "AP News" in text and "2026-04-16" in text
+    shot(page, "html-1280-hover.png")
+    page.hover(5, 5)
+    page.eval("window.scrollTo(0, 0); 0")
+    shot(page, "html-1280.png")
+
+
+def test_injected_markup_is_inert(browser, html_url):
+    page = browser.open(html_url, width=1280)
+    assert page.errors() == []  # an alert() would show up here as a dialog
+    assert page.eval("document.scripts.length") == 1  # only our own preview script
+    assert page.eval("document.querySelector('[onerror]')") is None
+    ref8 = page.eval("document.getElementById('ref-8').textContent")
+    assert "<script>alert(1)</script>" in ref8 and "onerror=alert(2)" in ref8 and "🚀" in ref8
+
+
+def test_dark_mode_and_print(browser, html_url):
+    page = browser.open(html_url, width=1280)
+    light = page.eval("getComputedStyle(document.body).backgroundColor")
+    page.emulate_media(features=[{"name": "prefers-color-scheme", "value": "dark"}])
+    dark = page.eval("getComputedStyle(document.body).backgroundColor")
+    assert light == "rgb(255, 255, 255)" and dark != light
+    shot(page, "html-1280-dark.png")
+    page.emulate_media(media="print")
+    assert page.eval("getComputedStyle(document.querySelector('.contact')).breakBefore") == "page"
+    assert page.eval("getComputedStyle(document.querySelector('.pop')).display") == "none"
+
+
+def test_wechat_html_loads_clean(browser, rendered):
+    out, _ = rendered
+    page = browser.open((out / "report.wechat.html").as_uri(), width=375, mobile=True)
+    shot(page, "wechat-375.png")
+    assert page.errors() == []
+    assert page.eval("document.documentElement.scrollWidth") <= 375
+    assert page.eval("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
