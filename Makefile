@@ -1,0 +1,52 @@
+# Two entry points for a fresh clone: `make demo` (the bundled sample day, offline) and
+# `make test`. Both create .venv in the checkout and install the system packages they need.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: demo test system-deps test-system-deps install install-dev clean
+
+demo: system-deps install
+	$(BIN)/dailybrief demo
+
+test: system-deps test-system-deps install-dev
+	$(BIN)/python -m pytest -q
+
+# Fonts for Chinese text in PDFs and charts, poppler for PDF checks.
+system-deps:
+	@missing=""; \
+	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	command -v fc-list >/dev/null || missing="$$missing fontconfig"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing system packages:$$missing"; \
+	  $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+# A real headless browser for the HTML tests.
+test-system-deps:
+	@command -v chromium >/dev/null || { \
+	  echo "installing system packages: chromium"; \
+	  $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends chromium; }
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+clean:
+	rm -rf $(VENV) out .pytest_cache

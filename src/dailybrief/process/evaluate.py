@@ -1,0 +1,38 @@
+"""Clustering quality against gold labels: B-cubed precision, recall and F1.
+
+For each item, precision is the share of its predicted story that shares its gold label, and
+recall the share of its gold story that landed in its predicted story; both are averaged over
+items. F1 is their harmonic mean.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+
+
+@dataclass
+class BCubed:
+    precision: float
+    recall: float
+    f1: float
+    items: int
+    predicted_stories: int
+    gold_stories: int
+
+
+def bcubed(predicted: Sequence[Hashable], gold: Sequence[Hashable]) -> BCubed:
+    """`predicted[i]` and `gold[i]` are the cluster labels of item i."""
+    if len(predicted) != len(gold):
+        raise ValueError("predicted and gold labels differ in length")
+    n = len(gold)
+    if n == 0:
+        return BCubed(1.0, 1.0, 1.0, 0, 0, 0)
+    pairs = Counter(zip(predicted, gold))
+    pred_sizes = Counter(predicted)
+    gold_sizes = Counter(gold)
+    precision = sum(pairs[(p, g)] / pred_sizes[p] for p, g in zip(predicted, gold)) / n
+    recall = sum(pairs[(p, g)] / gold_sizes[g] for p, g in zip(predicted, gold)) / n
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return BCubed(round(precision, 4), round(recall, 4), round(f1, 4), n, len(pred_sizes), len(gold_sizes))
