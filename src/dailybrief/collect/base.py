@@ -61,6 +61,7 @@ class Source(ABC):
 
     kind: ClassVar[str]
     fulltext: ClassVar[bool] = False
+    always_fulltext: ClassVar[bool] = False  # fetch `article_text` even for long entries
     description: ClassVar[str] = ""
 
     def __init__(self, spec: SourceSpec):
@@ -73,6 +74,11 @@ class Source(ABC):
     @abstractmethod
     async def fetch(self, ctx: SourceContext) -> FetchOutcome:
         """Fetch the source once; raise `CollectError` (or `FetchError`) when it fails."""
+
+    async def article_text(self, url: str, ctx: SourceContext) -> tuple[str, int | None] | None:
+        """The full text behind an item URL, as (text, HTTP status); None means: use the
+        standard article extractor. The YouTube kind returns a transcript here."""
+        return None
 
     def keep(self, *texts: str) -> bool:
         """The keyword filter: True when no keywords are set or one occurs in `texts`."""

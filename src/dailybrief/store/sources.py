@@ -251,3 +251,22 @@ def save_article(store: Store, url: str, text: str, status: int | None, when: da
     with store.engine.begin() as conn:
         conn.execute(table.delete().where(table.c.url == url))
         conn.execute(table.insert().values(url=url, text=text, fetched=_iso(when), status=status))
+
+
+def stored_times(store: Store, urls: Iterable[str]) -> dict[str, tuple[str, str | None]]:
+    """Canonical URL -> (published, fetched) as stored, for the URLs already in `items`.
+
+    The collector keeps an item's first fetch time (and a guessed publication time) so that
+    fetching an unchanged entry again leaves its row unchanged.
+    """
+    wanted = list(dict.fromkeys(urls))
+    table = schema.items
+    found: dict[str, tuple[str, str | None]] = {}
+    with store.engine.connect() as conn:
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            query = select(table.c.url, table.c.published, table.c.fetched).where(
+                table.c.url.in_(chunk)
+            )
+            found.update({row.url: (row.published, row.fetched) for row in conn.execute(query)})
+    return found

@@ -1,0 +1,245 @@
+"""Collect every source concurrently and report per source.
+
+`collect_sources` fetches all sources at once through one shared `HttpClient` (the global and
+per-host limits keep it polite), normalises what each returns, fills in full text for teasers,
+upserts the items by canonical URL, updates the source's ETag/Last-Modified and health, and
+appends its fetch records to the fetch log. A failing source is recorded and never stops the
+others. The `CollectSummary` says, per source, what was new, updated and unchanged, and the
+run fails (exit code 1) only when every source failed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+import httpx
+
+from ..config import CollectSettings, SourceSpec
+from ..errors import CollectError
+from ..models import Item
+from ..process.normalise import normalise
+from ..store import Store, UpsertCounts
+from ..store import sources as source_store
+from .base import FetchOutcome, Source, SourceContext, source_for
+from .fulltext import FullText
+from .http import FetchRecord, HttpClient, make_client
+
+Status = Literal["ok", "not modified", "error"]
+
+
+@dataclass
+class SourceReport:
+    """The outcome of one source in one collect."""
+
+    name: str
+    kind: str
+    status: Status = "ok"
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: int = 0  # failed requests of this source (fetch log entries with an error)
+    requests: int = 0
+    bytes: int = 0
+    seconds: float = 0.0
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CollectSummary:
+    """Every source's report plus totals; `exit_code` is 1 only when every source failed."""
+
+    sources: list[SourceReport]
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> list[SourceReport]:
+        return [report for report in self.sources if report.status == "error"]
+
+    @property
+    def all_failed(self) -> bool:
+        return bool(self.sources) and len(self.failed) == len(self.sources)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.all_failed else 0
+
+    @property
+    def totals(self) -> UpsertCounts:
+        return UpsertCounts(
+            sum(r.new for r in self.sources),
+            sum(r.updated for r in self.sources),
+            sum(r.unchanged for r in self.sources),
+        )
+
+
+def prepare(items: Sequence[Item]) -> tuple[list[Item], int]:
+    """Normalised items, one per canonical URL (the last wins), and how many were dropped."""
+    kept: dict[str, Item] = {}
+    dropped = 0
+    for item in items:
+        try:
+            clean = normalise(item)
+        except ValueError:
+            dropped += 1
+            continue
+        kept[clean.url] = clean
+    return list(kept.values()), dropped
+
+
+def keep_stored_times(store: Store, items: list[Item]) -> list[Item]:
+    """Items with the stored first-fetch time (and guessed publication time) of known URLs,
+    so that an entry fetched again unchanged leaves its row unchanged."""
+    stored = source_store.stored_times(store, [item.url for item in items])
+    kept = []
+    for item in items:
+        if item.url in stored:
+            published, fetched = stored[item.url]
+            update: dict[str, object] = {}
+            if fetched:
+                update["fetched"] = datetime.fromisoformat(fetched)
+            if item.extra.get("date_guessed"):
+                update["published"] = datetime.fromisoformat(published)
+            item = item.model_copy(update=update) if update else item
+        kept.append(item)
+    return kept
+
+
+class Collector:
+    """One collect run over a store. Build it inside the event loop (it owns the client)."""
+
+    def __init__(
+        self,
+        store: Store,
+        settings: CollectSettings,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        allow_private: bool | None = None,
+    ):
+        self.store = store
+        self.settings = settings
+        self.http: HttpClient = make_client(settings, transport=transport, allow_private=allow_private)
+        self.fulltext = FullText(store, self.http, settings.teaser_chars) if settings.fulltext else None
+        self._db = asyncio.Lock()
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+    async def fetch_one(self, source: Source, ctx: SourceContext) -> tuple[FetchOutcome | None, str | None]:
+        """Run a source's fetch; (outcome, None) or (None, error message). Never raises."""
+        try:
+            return await source.fetch(ctx), None
+        except CollectError as exc:
+            return None, str(exc)
+        except Exception as exc:  # noqa: BLE001 - one broken source must not stop the run
+            return None, f"{source.name}: unexpected {type(exc).__name__}: {exc}"
+
+    async def run_source(self, spec: SourceSpec, etag: str | None, modified: str | None) -> SourceReport:
+        report = SourceReport(name=spec.name, kind=spec.kind)
+        start = time.perf_counter()
+        ctx = SourceContext(http=self.http, etag=etag, last_modified=modified)
+        try:
+            source = source_for(spec)
+        except CollectError as exc:
+            outcome, error = None, str(exc)
+        else:
+            outcome, error = await self.fetch_one(source, ctx)
+        items: list[Item] = []
+        if outcome is not None:
+            report.warnings.extend(outcome.warnings)
+            if outcome.not_modified:
+                report.status = "not modified"
+            items, dropped = prepare(outcome.items)
+            if dropped:
+                report.warnings.append(f"{dropped} entries without a usable URL skipped")
+            if items and self.fulltext is not None and (source.fulltext or source.always_fulltext):
+                try:
+                    items = await self.fulltext.enrich(items, ctx.log, source)
+                except Exception as exc:  # noqa: BLE001
+                    report.warnings.append(f"full text failed: {type(exc).__name__}: {exc}")
+        else:
+            report.status = "error"
+            report.error = error
+        async with self._db:
+            counts = await asyncio.to_thread(self._save, spec.name, items, outcome, error, ctx)
+        report.new, report.updated, report.unchanged = counts.added, counts.updated, counts.unchanged
+        report.requests = len(ctx.log)
+        report.errors = sum(1 for record in ctx.log if record.error) or (1 if error else 0)
+        report.bytes = sum(record.bytes for record in ctx.log)
+        report.seconds = time.perf_counter() - start
+        return report
+
+    def _save(
+        self,
+        name: str,
+        items: list[Item],
+        outcome: FetchOutcome | None,
+        error: str | None,
+        ctx: SourceContext,
+    ) -> UpsertCounts:
+        counts = self.store.upsert_items(keep_stored_times(self.store, items)) if items else UpsertCounts()
+        if outcome is not None:
+            source_store.record_success(self.store, name, ctx.now, outcome.etag, outcome.last_modified)
+        else:
+            source_store.record_failure(self.store, name, error or "failed")
+        source_store.log_fetches(self.store, name, ctx.log)
+        return counts
+
+
+async def collect_async(
+    store: Store,
+    specs: Sequence[SourceSpec],
+    settings: CollectSettings | None = None,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    allow_private: bool | None = None,
+) -> CollectSummary:
+    """Collect `specs` concurrently into `store` (the sources must be in the `sources` table
+    for their state to be kept: see `store.sources.sync_config_sources`)."""
+    settings = settings or CollectSettings()
+    start = time.perf_counter()
+    state = source_store.validators(store)
+    collector = Collector(store, settings, transport=transport, allow_private=allow_private)
+    try:
+        reports = await asyncio.gather(
+            *(collector.run_source(spec, *state.get(spec.name, (None, None))) for spec in specs)
+        )
+    finally:
+        await collector.aclose()
+    return CollectSummary(sources=list(reports), seconds=time.perf_counter() - start)
+
+
+def collect_sources(
+    store: Store,
+    specs: Sequence[SourceSpec],
+    settings: CollectSettings | None = None,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    allow_private: bool | None = None,
+) -> CollectSummary:
+    """Synchronous wrapper of `collect_async` (runs its own event loop)."""
+    return asyncio.run(
+        collect_async(store, specs, settings, transport=transport, allow_private=allow_private)
+    )
+
+
+def fetch_records_summary(records: Sequence[FetchRecord]) -> str:
+    """One line about a list of fetch records, for `sources test`."""
+    failed = sum(1 for record in records if record.error)
+    size = sum(record.bytes for record in records)
+    return f"{len(records)} request(s), {size:,} bytes, {failed} with errors"
+
+
+__all__ = [
+    "CollectSummary",
+    "Collector",
+    "SourceReport",
+    "collect_async",
+    "collect_sources",
+    "prepare",
+]
