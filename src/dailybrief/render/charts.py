@@ -141,7 +141,7 @@ class ChartsRenderer:
     filename = "charts/"
 
     def render(self, ctx: RenderContext) -> list[Path]:
-        charts = build_charts(ctx.report, ctx.history)  # errors here belong to this format
+        charts = ctx.__dict__.get("charts") or build_charts(ctx.report, ctx.history)  # errors: this format
         ctx.__dict__["charts"] = charts  # share with html/pdf/wechat (cached_property slot)
         folder = ctx.out_dir / "charts"
         written = []

@@ -114,7 +114,8 @@ def compile_pdf(ctx: RenderContext) -> bytes:
         chart_files = []
         for c in ctx.charts:
             (root / f"chart-{c.name}.svg").write_bytes(c.svg)
-            chart_files.append({"file": f"chart-{c.name}.svg", "caption": c.caption})
+            place = "front" if c.name == "sections" else "end"
+            chart_files.append({"file": f"chart-{c.name}.svg", "caption": c.caption, "place": place})
         qr_files = []
         for i, q in enumerate(ctx.qr_codes):
             (root / f"qr-{i}.svg").write_bytes(q.svg)
