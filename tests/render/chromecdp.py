@@ -84,8 +84,9 @@ class Browser:
             self.ws.send(json.dumps({"id": next(self.ids), "method": "Page.handleJavaScriptDialog",
                                      "params": {"accept": True}, "sessionId": ev.get("sessionId")}))
 
-    def wait_event(self, method: str, session: str, timeout: float | None = None) -> dict:
-        for ev in self.events:
+    def wait_event(self, method: str, session: str, timeout: float | None = None, since: int = 0) -> dict:
+        """The first ``method`` event of ``session`` at or after index ``since`` of :attr:`events`."""
+        for ev in self.events[since:]:
             if ev.get("method") == method and ev.get("sessionId") == session:
                 return ev
         deadline = time.monotonic() + (timeout or self.timeout)

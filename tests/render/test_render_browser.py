@@ -110,3 +110,21 @@ def test_wechat_html_loads_clean(browser, rendered):
     assert page.errors() == []
     assert page.eval("document.documentElement.scrollWidth") <= 375
     assert page.eval("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
+
+
+def test_first_tap_previews_second_follows(browser, html_url):
+    page = browser.open(html_url, width=375, height=740, mobile=True)
+    page.emulate_media(features=[{"name": "hover", "value": "none"}])
+    seen = len(browser.events)
+    page.call("Page.reload")
+    browser.wait_event("Page.loadEventFired", page.session, since=seen)
+    if not page.eval("matchMedia('(hover: none)').matches"):
+        pytest.skip("this Chromium cannot emulate (hover: none)")
+    page.eval("document.querySelector('#summary sup.cite > a').click(); 0")
+    assert page.eval("document.querySelector('#summary sup.cite').classList.contains('open')")
+    assert page.eval("location.hash") == ""
+    assert page.eval("document.documentElement.scrollWidth") <= 375
+    shot(page, "html-375-tap.png")
+    page.eval("document.querySelector('#summary sup.cite > a').click(); 0")
+    assert page.eval("location.hash") == "#ref-2"
+    assert page.errors() == []

@@ -64,3 +64,13 @@ def test_charts_failure_keeps_html_and_pdf(sample_report, tmp_path, monkeypatch)
     assert sorted(p.name for p in result.written) == ["report.html", "report.pdf", "report.wechat.html"]
     assert result.errors == ["charts/: charts omitted: no matplotlib"]
     assert "data:image/png" not in (tmp_path / "report.wechat.html").read_text(encoding="utf-8").split("联系")[0]
+
+
+def test_markdown_renders_without_raw_item_html(rendered):
+    from markdown_it import MarkdownIt
+
+    out, _ = rendered
+    html = MarkdownIt("commonmark").render((out / "report.md").read_text(encoding="utf-8"))
+    assert "<script" not in html and "<img" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert '<a href="#ref-2">[2]</a>' in html and "<em>The next evolution of the Agents SDK</em>" in html
