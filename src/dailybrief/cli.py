@@ -33,8 +33,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-err = Console(stderr=True)
+console = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 class State:
@@ -171,6 +171,28 @@ def build(
         result = _build_and_report(store, settings, options)
     for path in result.paths.values():
         console.print(str(path), highlight=False)
+    if result.errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def render(
+    report_file: Annotated[Path, typer.Argument(help="A report.json written by build.")],
+    format_: Annotated[list[str], typer.Option("--format", help="pdf, html, wechat, md, txt, charts or all (repeatable).")] = ["all"],
+    out: Annotated[Optional[Path], typer.Option(help="Output folder [default: the report's folder].")] = None,
+) -> None:
+    """Re-render a stored report.json without re-running the pipeline."""
+    from .render import ReportLoadError, load_report, render_report
+
+    try:
+        report = load_report(report_file)
+    except ReportLoadError as exc:
+        raise InputError(str(exc)) from None
+    result = render_report(report, out or report_file.parent, formats=format_, template_dir=state.home / "templates")
+    for path in result.written:
+        console.print(str(path), highlight=False)
+    for error in result.errors:
+        err.print(f"error: {error}", markup=False, highlight=False)
     if result.errors:
         raise typer.Exit(1)
 

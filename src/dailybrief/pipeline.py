@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from .config import Settings
@@ -38,7 +38,7 @@ class BuildOptions:
     language: str = "zh"
     window_hours: float | None = None
     writer: str = "extractive"
-    formats: tuple[str, ...] = ("md", "html", "pdf")
+    formats: tuple[str, ...] = ("all",)
     template_dir: Path | None = None
 
 
@@ -65,6 +65,17 @@ class _Timer:
             self.seconds[name] = round(time.perf_counter() - started, 3)
             if self.progress:
                 self.progress(name, "done")
+
+
+def section_history(store: Store, report: Report, days: int = 14) -> list[tuple[str, dict[str, int]]]:
+    """Stories per section title for the `days` reports up to and including `report`."""
+    day = date.fromisoformat(report.date)
+    since = (day - timedelta(days=days - 1)).isoformat()
+    earlier = [r for r in store.reports(since, report.date, report.language)]
+    return [
+        (r.date, {s.title.split("：")[0].split(": ")[0]: len(s.stories) for s in r.sections})
+        for r in [*earlier, report]
+    ]
 
 
 def build(store: Store, settings: Settings, options: BuildOptions, progress: Progress | None = None) -> BuildResult:
@@ -113,7 +124,10 @@ def build(store: Store, settings: Settings, options: BuildOptions, progress: Pro
         from .render import render_report
 
         out = options.out_dir / options.day.isoformat()
-        rendered = render_report(report, out, formats=options.formats, template_dir=options.template_dir)
+        rendered = render_report(
+            report, out, formats=options.formats, template_dir=options.template_dir,
+            history=section_history(store, report),
+        )
         result.paths = {path.name: path for path in rendered.written}
         result.errors = list(rendered.errors)
     report.stats["seconds"] = timer.seconds

@@ -36,3 +36,28 @@ def bcubed(predicted: Sequence[Hashable], gold: Sequence[Hashable]) -> BCubed:
     recall = sum(pairs[(p, g)] / gold_sizes[g] for p, g in zip(predicted, gold)) / n
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return BCubed(round(precision, 4), round(recall, 4), round(f1, 4), n, len(pred_sizes), len(gold_sizes))
+
+
+def evaluate_clustering(items: list, embedder=None) -> BCubed:  # noqa: ANN001 - list[Item]
+    """Dedupe and cluster labelled items (gold label in `extra['story']`) and score the result.
+
+    Items folded into another as syndicated copies take their primary's story. Items with the
+    same canonical URL count once, as they would in the store.
+    """
+    from .dedupe import dedupe
+    from .stories import cluster
+
+    unique = list({item.url: item for item in items}.values())
+    gold = {item.url: str(item.extra.get("story", "")) for item in unique}
+    missing = [url for url, label in gold.items() if not label]
+    if missing:
+        raise ValueError(f"{len(missing)} items have no 'story' label, e.g. {missing[0]}")
+    deduped = dedupe(unique)
+    predicted: dict[str, str] = {}
+    for story in cluster(deduped.items, embedder):
+        for item in story.items:
+            predicted[item.url] = story.id
+            for mirror in item.mirrors:
+                predicted[mirror.url] = story.id
+    urls = list(gold)
+    return bcubed([predicted[u] for u in urls], [gold[u] for u in urls])

@@ -1,8 +1,10 @@
 """Relevance stage: drop off-topic items (and stories left empty), recording why.
 
-An item is on topic when it names one of the profile's include terms or a section keyword, or
-when its embedding is close to one of the taxonomy descriptions. Exclude terms drop an item
-unless it also names an include term.
+An item is on topic when it names one of the profile's include terms (the core of the domain:
+"AI", "大模型", ...), when it names a section keyword and its embedding is at least somewhat close
+to a taxonomy description, or when its embedding is close to one on its own. Section keywords
+alone are not enough: "安全" or "funding" also occur in weather and market news. Exclude terms
+drop an item unless it also names an include term.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from .embed import Embedder, default_embedder
 from .keywords import Terms
 from .stories import story_text
 
-MIN_SIMILARITY = 0.3
+MIN_SIMILARITY = 0.3  # on topic by similarity alone
+KEYWORD_SIMILARITY = 0.18  # on topic by a section keyword plus this much similarity
 
 
 @dataclass
@@ -37,7 +40,8 @@ def filter_relevant(
     stories: list[Story], settings: Settings, embedder: Embedder | None = None
 ) -> RelevanceResult:
     embedder = embedder or default_embedder()
-    include = Terms(settings.relevance.include + [k for s in settings.sections for k in s.keywords])
+    include = Terms(settings.relevance.include)
+    section_terms = Terms([k for s in settings.sections for k in s.keywords])
     exclude = Terms(settings.relevance.exclude)
     descriptions = [s.description for s in settings.sections if s.description]
     section_vectors = embedder.embed(descriptions) if descriptions else None
@@ -57,10 +61,13 @@ def filter_relevant(
             excluded = exclude.find(text)
             if excluded and not included:
                 dropped.append(Dropped(item.url, item.title, "exclude term: " + ", ".join(sorted(excluded))))
-            elif not included and sim < MIN_SIMILARITY:
-                dropped.append(Dropped(item.url, item.title, f"off topic (similarity {sim:.2f}, no AI term)"))
-            else:
+            elif included or sim >= MIN_SIMILARITY:
                 members.append(item)
+            elif (keywords := section_terms.find(text)) and sim >= KEYWORD_SIMILARITY:
+                members.append(item)
+            else:
+                hint = f", only section keywords: {', '.join(sorted(keywords))}" if keywords else ""
+                dropped.append(Dropped(item.url, item.title, f"off topic (no AI term, similarity {sim:.2f}{hint})"))
         if members:
             kept.append(story.model_copy(update={"items": members}))
     return RelevanceResult(stories=kept, dropped=dropped)
