@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from dailybrief.store import Store
-
-SAMPLE = Path(__file__).resolve().parents[1] / "src" / "dailybrief" / "samples" / "2026-04-17.jsonl"
 
 
 @pytest.fixture
@@ -24,12 +21,3 @@ def store(home: Path):
     with Store.open(home) as db:
         yield db
 
-
-def write_jsonl(path: Path, rows: list) -> Path:
-    lines = [row if isinstance(row, str) else json.dumps(row, ensure_ascii=False) for row in rows]
-    path.write_text("\n".join(lines) + "\n", "utf-8")
-    return path
-
-
-def item(url: str, title: str, published: str = "2026-04-16T10:00:00Z", **extra) -> dict:
-    return {"url": url, "title": title, "published": published, **extra}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from conftest import item, write_jsonl
+from itemfiles import item, write_jsonl
 
 
 def run(*args: str, home=None, check_rc: int | None = 0) -> subprocess.CompletedProcess:

@@ -5,7 +5,7 @@ import pytest
 
 from dailybrief.errors import InputError
 from dailybrief.importer import import_file
-from conftest import item, write_jsonl
+from itemfiles import item, write_jsonl
 
 
 def test_bad_lines_are_reported_with_number_and_reason_and_good_ones_stored(tmp_path, store):

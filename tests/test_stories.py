@@ -8,7 +8,7 @@ from dailybrief.importer import read_file
 from dailybrief.models import Item
 from dailybrief.process.evaluate import evaluate_clustering
 from dailybrief.process.stories import cluster
-from conftest import SAMPLE
+from itemfiles import SAMPLE
 
 DEV = Path(__file__).parent / "data" / "clustering-dev.jsonl"
 

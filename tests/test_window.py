@@ -3,7 +3,7 @@ from datetime import date, datetime, timezone
 from dailybrief.config import ReportSettings
 from dailybrief.importer import import_file
 from dailybrief.process.window import report_window
-from conftest import item, write_jsonl
+from itemfiles import item, write_jsonl
 
 
 def test_window_ends_at_the_cutoff_in_the_configured_zone():
