@@ -123,11 +123,18 @@ def items(
 
 
 def _build_and_report(store: Store, settings: Settings, options: BuildOptions) -> BuildResult:
-    def progress(stage: str, event: str) -> None:
-        if event == "start":
-            console.print(f"[dim]… {stage}[/dim]", end="\r")
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    with console.status("building…"):
+    columns = (TextColumn("{task.description:<22}"), BarColumn(), TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("building", total=len(STAGES))
+
+        def progress(stage: str, event: str) -> None:
+            if event == "start":
+                bar.update(task, description=f"stage: {stage}")
+            else:
+                bar.advance(task)
+
         result = run_build(store, settings, options, progress)
     stats = result.report.stats
     seconds = stats.get("seconds", {})

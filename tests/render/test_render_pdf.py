@@ -8,7 +8,7 @@ import pytest
 
 from dailybrief.render.fonts import PLACEHOLDER, printable
 
-from renderhelpers import need, run
+from .renderhelpers import need, run
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,7 @@
 """Relevance stage: drop off-topic items (and stories left empty), recording why.
 
-An item is on topic when it names one of the profile's include terms (the core of the domain:
+A story is kept when one of its items is on topic; its items that name an exclude term (and no
+include term) are dropped all the same. An item is on topic when it names one of the profile's include terms (the core of the domain:
 "AI", "大模型", ...), when it names a section keyword and its embedding is at least somewhat close
 to a taxonomy description, or when its embedding is close to one on its own. Section keywords
 alone are not enough: "安全" or "funding" also occur in weather and market news. Exclude terms
@@ -55,19 +56,27 @@ def filter_relevant(
             if section_vectors is not None
             else np.zeros(len(texts))
         )
-        members = []
+        verdicts = []
         for item, text, sim in zip(story.items, texts, sims):
             included = include.find(text)
             excluded = exclude.find(text)
+            keywords = section_terms.find(text)
             if excluded and not included:
-                dropped.append(Dropped(item.url, item.title, "exclude term: " + ", ".join(sorted(excluded))))
-            elif included or sim >= MIN_SIMILARITY:
-                members.append(item)
-            elif (keywords := section_terms.find(text)) and sim >= KEYWORD_SIMILARITY:
-                members.append(item)
+                verdicts.append("exclude term: " + ", ".join(sorted(excluded)))
+            elif included or sim >= MIN_SIMILARITY or (keywords and sim >= KEYWORD_SIMILARITY):
+                verdicts.append("")
             else:
                 hint = f", only section keywords: {', '.join(sorted(keywords))}" if keywords else ""
-                dropped.append(Dropped(item.url, item.title, f"off topic (no AI term, similarity {sim:.2f}{hint})"))
+                verdicts.append(f"off topic (no AI term, similarity {sim:.2f}{hint})")
+        # The story is the unit: an item that clustered with on-topic coverage of an event is
+        # about that event even when its own words are thin (a model card, a short post).
+        on_topic = any(not v for v in verdicts)
+        members = []
+        for item, verdict in zip(story.items, verdicts):
+            if on_topic and not verdict.startswith("exclude"):
+                members.append(item)
+            else:
+                dropped.append(Dropped(item.url, item.title, verdict or "story is off topic"))
         if members:
             kept.append(story.model_copy(update={"items": members}))
     return RelevanceResult(stories=kept, dropped=dropped)

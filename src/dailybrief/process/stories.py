@@ -91,7 +91,14 @@ def cluster(items: list[Item], embedder: Embedder | None = None) -> list[Story]:
             for k in np.argsort(-cosines)[:CANDIDATES]:
                 story = open_stories[k]
                 shared = [t for t in tokens[i] if story.tokens[t]]
-                bonus = min(MAX_BONUS, TOKEN_BONUS * sum(idf.get(t, 1.0) for t in shared))
+                # A token counts by how rare it is in the day, how much of the story carries it,
+                # and half when it is only a number.
+                size = len(story.members)
+                evidence = sum(
+                    idf.get(t, 1.0) * min(1.0, 2 * story.tokens[t] / size) * (1.0 if t in names[i] else 0.5)
+                    for t in shared
+                )
+                bonus = min(MAX_BONUS, TOKEN_BONUS * evidence)
                 if not shared and names[i] and story.names:
                     bonus = -CONFLICT  # both name products or people, and not the same ones
                 score = float(cosines[k]) + bonus

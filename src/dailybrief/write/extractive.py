@@ -127,11 +127,17 @@ class ExtractiveWriter:
         language = context.language
         report = context.settings.report
         drafted = [self._section(section, context) for section in sections]
+        written = {sid for d in drafted for sid in d.story_ids}
+        left_out = [
+            {"story": story.id, "title": story.title, "section": section.id,
+             "reason": f"beyond the {len([s for s in section.stories if s.id in written])} stories written for this section"}
+            for section in sections for story in section.stories if story.id not in written
+        ]
         return Draft(
             title=report.display_title(language),
             summary=self._summary(sections, drafted, context),
             sections=drafted,
-            notes={"writer": self.id},
+            notes={"writer": self.id, "left_out": left_out},
         )
 
     def _section(self, section: Section, context: WriteContext) -> DraftSection:
