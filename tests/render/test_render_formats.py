@@ -49,7 +49,7 @@ def test_charts_files(rendered):
 
 
 def test_no_history_no_history_chart(sample_report, tmp_path):
-    result = render_report(sample_report, tmp_path, formats=["charts"])
+    result = render_report(sample_report, tmp_path, formats=["charts"], history=[("2026-04-17", {"x": 2})])
     assert sorted(p.name for p in result.written) == ["sections.png", "sections.svg"]
 
 

@@ -129,9 +129,12 @@ def history_chart(history: History) -> Chart:
 
 
 def build_charts(report: Report, history: History | None = None) -> list[Chart]:
-    """Today's chart, plus the history chart when ``history`` has at least one day."""
+    """Today's chart, plus the history chart when ``history`` has at least two days.
+
+    (A one-day "history" is the same information as today's chart, drawn as one wide bar.)
+    """
     charts = [sections_chart(report)] if report.sections else []
-    if history:
+    if history and len({d for d, _ in history}) >= 2:
         charts.append(history_chart(history))
     return charts
 
