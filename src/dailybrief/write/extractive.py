@@ -22,6 +22,18 @@ from .sentences import bigrams, overlap, split_sentences
 REDUNDANT = 0.45  # bigram Jaccard above which a sentence repeats one already chosen
 SAME_FACT = 0.35  # above which another item is cited for the same sentence
 _DIGIT = re.compile(r"\d")
+# Wire datelines say where a story was filed, not what happened: "IT之家 4 月 16 日消息，",
+# "新浪科技讯 4 月 16 日晚间消息，", "SAN FRANCISCO (AP) — ".
+_DATELINE = re.compile(
+    r"^(?:[\w\u4e00-\u9fff]{1,12}?讯\s*)?(?:[\w\u4e00-\u9fff]{1,12}\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日"
+    r"(?:早间|晚间|上午|下午|凌晨)?(?:消息|电)[，,]\s*"
+    r"|^[A-Z][A-Z .]{2,30}\((?:AP|Reuters|AFP|Bloomberg)\)\s*[—–-]+\s*"
+)
+
+
+def strip_dateline(sentence: str) -> str:
+    stripped = _DATELINE.sub("", sentence, count=1)
+    return stripped if len(stripped) >= 8 else sentence
 _NAME = re.compile(r"\b[A-Z][A-Za-z0-9.\-]+")
 
 
@@ -58,6 +70,7 @@ def _candidates(story: Story, language: str) -> list[_Candidate]:
     for item in story.items:
         sentences = split_sentences(item.text) or [item.title]
         for position, sentence in enumerate(sentences[:12]):
+            sentence = strip_dateline(sentence)
             lang = _lang_of(sentence)
             score = 1.0 if lang == language else 0.0
             score += 0.6 / (1 + position)
