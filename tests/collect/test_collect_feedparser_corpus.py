@@ -12,7 +12,7 @@ import pytest
 
 from dailybrief.collect.feeds import FeedParseError, entry_texts, feed_items, parse_feed
 from dailybrief.config import SourceSpec
-from dailybrief.process.normalise import normalise
+from dailybrief.collect.runner import prepare
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = next(
@@ -41,8 +41,8 @@ def test_every_document_parses_safely():
                 texts += 1
                 if HOSTILE.search(text):
                     unsafe.append(f"{path.name}: {text[:80]!r}")
-        for item in feed_items(parsed, spec, "https://example.com/base/", now):
-            stored = normalise(item)
+        stored_items, _ = prepare(feed_items(parsed, spec, "https://example.com/base/", now))
+        for stored in stored_items:
             for text in (stored.title, stored.content, stored.summary):
                 if HOSTILE.search(text):
                     unsafe.append(f"{path.name}: {text[:80]!r}")

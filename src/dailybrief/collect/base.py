@@ -145,5 +145,11 @@ def plain_text(value: str) -> str:
     return _JS_URL.sub(lambda m: f"{m.group(1)}script :", text)
 
 
+def needs_cleaning(text: str) -> bool:
+    """True when text still looks like markup or carries a script URL."""
+    return bool(_SUSPECT.search(text))
+
+
 _TAGLIKE = re.compile(r"<\s*/?\s*[A-Za-z!?][^>]*>")
 _JS_URL = re.compile(r"(?i)(java|vb)\s*script\s*:")
+_SUSPECT = re.compile(rf"{_TAGLIKE.pattern}|{_JS_URL.pattern[4:]}", re.I)

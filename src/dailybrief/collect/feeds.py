@@ -13,7 +13,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
 import feedparser_rs
@@ -22,7 +22,6 @@ from dateutil import parser as dateparser
 from ..config import SourceSpec
 from ..errors import CollectError
 from ..models import Item
-from ..process.normalise import canonical_url
 from .base import FetchOutcome, Source, SourceContext, plain_text, register
 from .charset import to_utf8_xml
 
@@ -134,12 +133,15 @@ def entry_link(entry: Any, base: str) -> str | None:
             link = guid
     if not link:
         return None
+    link = str(link).strip()
     try:
-        link = urljoin(base, str(link).strip())
-        canonical_url(link)
+        if not link.startswith(("http://", "https://")):
+            link = urljoin(base, link)
+        parts = urlsplit(link)
+        parts.port  # noqa: B018 - raises ValueError for a malformed port
     except ValueError:
         return None
-    return link
+    return link if parts.scheme in ("http", "https") and parts.hostname else None
 
 
 def entry_content(entry: Any) -> str:
@@ -152,29 +154,36 @@ def entry_content(entry: Any) -> str:
     return best
 
 
-def entry_texts(entry: Any) -> tuple[str, str, str]:
-    """(title, content, summary) of an entry as plain, safe text."""
-    content = plain_text(entry_content(entry))
-    summary = plain_text(_get(entry, "summary", "") or "")
+def entry_texts(entry: Any, *, clean: bool = True) -> tuple[str, str, str]:
+    """(title, content, summary) of an entry: plain, safe text, or with `clean=False` the raw
+    fragments (the runner's normalise stage cleans them, so the work is done once)."""
+    tidy = plain_text if clean else _raw
+    content = tidy(entry_content(entry))
+    summary = tidy(_get(entry, "summary", "") or "")
     if summary and content.startswith(summary[:200]) and len(content) >= len(summary):
         summary = ""  # the summary is the start of the content: keep one copy
-    title = plain_text(_get(entry, "title", "") or "").replace("\n", " ")
+    title = tidy(_get(entry, "title", "") or "")
     return title, content, summary
+
+
+def _raw(value: str) -> str:
+    return str(value).strip()
 
 
 def feed_items(
     parsed: ParsedFeed, spec: SourceSpec, base: str, now: datetime, **extra: Any
 ) -> list[Item]:
-    """Raw items for the entries of a parsed feed; entries without a usable link are skipped."""
+    """Raw items (text still HTML: `runner.prepare` cleans it) for the entries of a parsed
+    feed; entries without a usable link are skipped."""
     items: list[Item] = []
     lang = spec.lang or parsed.language
     for entry in parsed.entries:
         url = entry_link(entry, base)
         if url is None:
             continue
-        title, content, summary = entry_texts(entry)
+        title, content, summary = entry_texts(entry, clean=False)
         if not title:
-            title = (summary or content)[:120] or url
+            title = plain_text(summary or content)[:120] or url
         guid = _get(entry, "id", "") or ""
         item_extra = {key: value for key, value in extra.items() if value not in (None, "")}
         if guid and guid != url:

@@ -317,9 +317,12 @@ def make_client(
         timeout=httpx.Timeout(
             settings.read_timeout, connect=settings.connect_timeout, pool=None
         ),
+        # Our semaphores bound the requests in flight; the pool only keeps a few idle
+        # connections, because httpcore scans every pooled connection on each request.
         limits=httpx.Limits(
-            max_connections=settings.concurrency,
-            max_keepalive_connections=settings.concurrency,
+            max_connections=None,
+            max_keepalive_connections=min(settings.concurrency, 32),
+            keepalive_expiry=5.0,
         ),
         headers={
             "User-Agent": settings.user_agent,

@@ -14,7 +14,6 @@ import asyncio
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Literal
 
 import httpx
@@ -25,7 +24,7 @@ from ..models import Item
 from ..process.normalise import normalise
 from ..store import Store, UpsertCounts
 from ..store import sources as source_store
-from .base import FetchOutcome, Source, SourceContext, source_for
+from .base import FetchOutcome, Source, SourceContext, needs_cleaning, plain_text, source_for
 from .fulltext import FullText
 from .http import FetchRecord, HttpClient, make_client
 
@@ -78,36 +77,30 @@ class CollectSummary:
         )
 
 
+def defuse(item: Item) -> Item:
+    """Strip again any markup that `normalise` produced by unescaping entities (an escaped
+    `&lt;script&gt;` in a feed) and defuse `javascript:`; most items pass through untouched."""
+    if not needs_cleaning(f"{item.title}\n{item.content}\n{item.summary}"):
+        return item
+    fields = {"title": item.title, "content": item.content, "summary": item.summary}
+    dirty = {key: value for key, value in fields.items() if needs_cleaning(value)}
+    if not dirty:
+        return item
+    return item.model_copy(update={key: plain_text(value) for key, value in dirty.items()})
+
+
 def prepare(items: Sequence[Item]) -> tuple[list[Item], int]:
     """Normalised items, one per canonical URL (the last wins), and how many were dropped."""
     kept: dict[str, Item] = {}
     dropped = 0
     for item in items:
         try:
-            clean = normalise(item)
+            clean = defuse(normalise(item))
         except ValueError:
             dropped += 1
             continue
         kept[clean.url] = clean
     return list(kept.values()), dropped
-
-
-def keep_stored_times(store: Store, items: list[Item]) -> list[Item]:
-    """Items with the stored first-fetch time (and guessed publication time) of known URLs,
-    so that an entry fetched again unchanged leaves its row unchanged."""
-    stored = source_store.stored_times(store, [item.url for item in items])
-    kept = []
-    for item in items:
-        if item.url in stored:
-            published, fetched = stored[item.url]
-            update: dict[str, object] = {}
-            if fetched:
-                update["fetched"] = datetime.fromisoformat(fetched)
-            if item.extra.get("date_guessed"):
-                update["published"] = datetime.fromisoformat(published)
-            item = item.model_copy(update=update) if update else item
-        kept.append(item)
-    return kept
 
 
 class Collector:
@@ -125,7 +118,8 @@ class Collector:
         self.settings = settings
         self.http: HttpClient = make_client(settings, transport=transport, allow_private=allow_private)
         self.fulltext = FullText(store, self.http, settings.teaser_chars) if settings.fulltext else None
-        self._db = asyncio.Lock()
+        self._queue: list[tuple[source_store.SourceWrite, asyncio.Future[UpsertCounts]]] = []
+        self._writer: asyncio.Future[None] | None = None
 
     async def aclose(self) -> None:
         await self.http.aclose()
@@ -165,8 +159,21 @@ class Collector:
         else:
             report.status = "error"
             report.error = error
-        async with self._db:
-            counts = await asyncio.to_thread(self._save, spec.name, items, outcome, error, ctx)
+        write = source_store.SourceWrite(
+            name=spec.name,
+            items=items,
+            when=ctx.now,
+            ok=outcome is not None,
+            etag=outcome.etag if outcome else None,
+            last_modified=outcome.last_modified if outcome else None,
+            error=error,
+            records=ctx.log,
+        )
+        try:
+            counts = await self._save(write)
+        except Exception as exc:  # noqa: BLE001 - the database failing is reported per source
+            counts = UpsertCounts()
+            report.status, report.error = "error", f"cannot store: {type(exc).__name__}: {exc}"
         report.new, report.updated, report.unchanged = counts.added, counts.updated, counts.unchanged
         report.requests = len(ctx.log)
         report.errors = sum(1 for record in ctx.log if record.error) or (1 if error else 0)
@@ -174,21 +181,28 @@ class Collector:
         report.seconds = time.perf_counter() - start
         return report
 
-    def _save(
-        self,
-        name: str,
-        items: list[Item],
-        outcome: FetchOutcome | None,
-        error: str | None,
-        ctx: SourceContext,
-    ) -> UpsertCounts:
-        counts = self.store.upsert_items(keep_stored_times(self.store, items)) if items else UpsertCounts()
-        if outcome is not None:
-            source_store.record_success(self.store, name, ctx.now, outcome.etag, outcome.last_modified)
-        else:
-            source_store.record_failure(self.store, name, error or "failed")
-        source_store.log_fetches(self.store, name, ctx.log)
-        return counts
+    async def _save(self, write: source_store.SourceWrite) -> UpsertCounts:
+        """Queue a source's results; one writer thread stores whatever has queued up in one
+        transaction, so many sources finishing together cost one commit."""
+        future: asyncio.Future[UpsertCounts] = asyncio.get_running_loop().create_future()
+        self._queue.append((write, future))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.ensure_future(self._drain())
+        return await future
+
+    async def _drain(self) -> None:
+        while self._queue:
+            batch, self._queue = self._queue, []
+            try:
+                counts = await asyncio.to_thread(
+                    source_store.save_fetches, self.store, [write for write, _ in batch]
+                )
+            except Exception as exc:  # noqa: BLE001
+                for _, future in batch:
+                    future.set_exception(exc)
+            else:
+                for (_, future), result in zip(batch, counts, strict=True):
+                    future.set_result(result)
 
 
 async def collect_async(
