@@ -31,6 +31,10 @@ _DATELINE = re.compile(
 )
 
 
+def _facts(sentence: str) -> int:
+    return len(_DIGIT.findall(sentence)) // 2 + len(_NAME.findall(sentence))
+
+
 def strip_dateline(sentence: str) -> str:
     stripped = _DATELINE.sub("", sentence, count=1)
     return stripped if len(stripped) >= 8 else sentence
@@ -197,13 +201,15 @@ class ExtractiveWriter:
         n_stories = sum(len(s.stories) for s in sections)
         names = [s.title for s in sections]
         if language == "zh":
-            opening = f"本期共梳理 {n_stories} 条动态，分为 {len(sections)} 个主题：{'、'.join(names)}。"
+            opening = f"本期共梳理 {n_stories} 条动态，分为 {len(sections)} 个主题：{'；'.join(names)}。"
         else:
             listed = ", ".join(names[:-1]) + (f" and {names[-1]}" if len(names) > 1 else names[0])
             opening = f"This issue covers {n_stories} stories in {len(sections)} themes: {listed}."
         summary = [DraftSentence(text=opening)]
+        # One sentence per leading section: the lede of its top story, unless the lede is a hook
+        # with hardly a fact in it ("another challenger to the Transformer has appeared").
         for section in drafted[:4]:
-            first = next((p.sentences[0] for p in section.paragraphs if p.sentences), None)
-            if first is not None:
-                summary.append(first)
+            sentences = [s for p in section.paragraphs[:1] for s in p.sentences]
+            if sentences:
+                summary.append(next((s for s in sentences[:2] if _facts(s.text) >= 2), sentences[0]))
         return summary
