@@ -35,7 +35,7 @@ class _Numbering:
         parts: list[str] = []
         cited: list[int] = []
         for sentence in sentences:
-            numbers = [self.cite(url) for url in dict.fromkeys(sentence.sources) if url in self.items]
+            numbers = sorted(self.cite(url) for url in dict.fromkeys(sentence.sources) if url in self.items)
             marks = "".join(f"[{n}]" for n in numbers)
             parts.append(_attach(sentence.text.strip(), marks))
             cited.extend(n for n in numbers if n not in cited)

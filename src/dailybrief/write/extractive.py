@@ -28,6 +28,17 @@ _DATELINE = re.compile(
     r"^(?:[\w\u4e00-\u9fff]{1,12}?讯\s*)?(?:[\w\u4e00-\u9fff]{1,12}\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日"
     r"(?:早间|晚间|上午|下午|凌晨)?(?:消息|电)[，,]\s*"
     r"|^[A-Z][A-Z .]{2,30}\((?:AP|Reuters|AFP|Bloomberg)\)\s*[—–-]+\s*"
+    # Press-wire openers: "PALO ALTO, Calif.--(BUSINESS WIRE)--", "SANTA CLARA, Calif., April 16,
+    # 2026 (GLOBE NEWSWIRE) --".
+    r"|^[A-Z][A-Za-z0-9 .,]{2,80}?-*\((?:BUSINESS WIRE|GLOBE NEWSWIRE|PR NEWSWIRE|PRNewswire)\)\s*-+\s*"
+)
+# A sentence in a company's own voice ("we're releasing") or about the item itself ("this post
+# explains", "the thread asks") reads wrongly in a third-person report.
+_FIRST_PERSON = re.compile(r"\b(?:[Ww]e|[Ww]e're|[Ww]e've|[Oo]ur|us|I|I'm|[Mm]y)\b|我们|我司|笔者|小编")
+_META = re.compile(
+    r"^(?:in )?(?:this|the) (?:[\w-]+ ){0,2}(?:post|article|video|segment|episode|thread|poster|"
+    r"summary|week's|newsletter)\b|^本文|^这篇(?:文章|帖子)|^帖子|^楼主|^视频中",
+    re.I,
 )
 
 
@@ -83,6 +94,10 @@ def _candidates(story: Story, language: str) -> list[_Candidate]:
             score += _length_fit(sentence, lang)
             if item.source_kind in ("blog", "press"):
                 score += 0.15  # the company's own words first
+            if _FIRST_PERSON.search(sentence):
+                score -= 0.9
+            if _META.search(sentence):
+                score -= 0.6
             out.append(_Candidate(sentence, item, position, score, bigrams(sentence)))
     return out
 
@@ -203,7 +218,8 @@ class ExtractiveWriter:
         if language == "zh":
             opening = f"本期共梳理 {n_stories} 条动态，分为 {len(sections)} 个主题：{'；'.join(names)}。"
         else:
-            listed = ", ".join(names[:-1]) + (f" and {names[-1]}" if len(names) > 1 else names[0])
+            # Section names hold commas themselves, so the list is separated by semicolons.
+            listed = "; ".join(names[:-1]) + (f"; and {names[-1]}" if len(names) > 1 else names[0])
             opening = f"This issue covers {n_stories} stories in {len(sections)} themes: {listed}."
         summary = [DraftSentence(text=opening)]
         # One sentence per leading section: the lede of its top story, unless the lede is a hook

@@ -1,0 +1,331 @@
+"""The `openai` writer backend: any endpoint that speaks the OpenAI Chat Completions protocol.
+
+OpenAI, DeepSeek, Qwen (DashScope compatible mode), Kimi/Moonshot, Zhipu GLM, Ollama, vLLM and
+the llama.cpp server all accept ``POST {base_url}/chat/completions`` with a bearer key. We talk
+to it with httpx directly (already a dependency) rather than the openai SDK, so that retries,
+Retry-After, timeouts, the concurrency limit, the cache and token accounting are ours, and the
+loopback tests see exactly the requests we send.
+
+Errors (all `DailybriefError`, each one line that names the setting to fix):
+
+    LLMError
+    ├── LLMSetupError     missing key, key rejected (401/403), unknown endpoint or model (404),
+    │                     endpoint unreachable — the whole report falls back to extractive
+    └── LLMRequestError   one request failed after its retries (5xx, 429, timeout, 400) —
+                          only the part being written falls back
+
+The API key is read from the environment variable named by `llm.api_key_env` when the client
+is made; it is sent in the Authorization header and nowhere else: not in errors, logs, stats or
+the cache.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import ipaddress
+import json
+import os
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from ..config import LLMSettings
+from ..errors import DailybriefError
+from .base import WriteContext, register
+from .draft import Draft
+
+RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
+
+
+class LLMError(DailybriefError):
+    pass
+
+
+class LLMSetupError(LLMError):
+    """The endpoint cannot be used at all; fix the named setting."""
+
+
+class LLMRequestError(LLMError):
+    """One request failed after its retries."""
+
+
+@dataclass
+class Completion:
+    text: str
+    input_tokens: int
+    output_tokens: int
+    finish_reason: str = "stop"
+    cached: bool = False
+
+    @property
+    def truncated(self) -> bool:
+        return self.finish_reason == "length"
+
+
+@dataclass
+class Usage:
+    """Requests and tokens of one report; safe to update from several threads."""
+
+    requests: int = 0
+    cache_hits: int = 0
+    retries: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    request_seconds: float = 0.0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def add(self, **counts: float) -> None:
+        with self._lock:
+            for name, value in counts.items():
+                setattr(self, name, getattr(self, name) + value)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "requests": self.requests,
+            "cache_hits": self.cache_hits,
+            "retries": self.retries,
+            "input_tokens": self.input_tokens,
+            "output_tokens": self.output_tokens,
+            "request_seconds": round(self.request_seconds, 3),
+        }
+
+
+def estimate_tokens(text: str) -> int:
+    """A provider-neutral token estimate: one per CJK character, one per four other characters."""
+    cjk = sum(1 for c in text if "\u3000" <= c <= "\u9fff" or "\uff00" <= c <= "\uffef")
+    return cjk + (len(text) - cjk + 3) // 4
+
+
+def is_loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def read_api_key(settings: LLMSettings) -> str:
+    """The key from the environment variable the config names; a loopback endpoint needs none."""
+    key = os.environ.get(settings.api_key_env, "").strip()
+    if not key and not is_loopback(settings.base_url):
+        raise LLMSetupError(
+            f"llm.api_key_env: the environment variable {settings.api_key_env} is not set "
+            f"(export it with your key for {settings.base_url})"
+        )
+    return key
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+class ChatClient:
+    """Chat Completions over httpx with retries, a concurrency limit, a cache and usage counts.
+
+    `complete(messages)` returns a `Completion`. `cache` is an `LLMCache` (or anything with
+    `get`/`put`); with `refresh` the cache is written but not read. `transport` and `sleep` are
+    for tests."""
+
+    def __init__(
+        self,
+        settings: LLMSettings,
+        *,
+        cache: Any = None,
+        refresh: bool = False,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
+        self.settings = settings
+        self.endpoint = settings.base_url.rstrip("/") + "/chat/completions"
+        self.model = settings.model
+        self._key = read_api_key(settings)
+        self.cache = cache
+        self.refresh = refresh
+        self.usage = Usage()
+        self._sleep = sleep
+        self._slots = threading.Semaphore(settings.concurrency)
+        headers = {"Content-Type": "application/json", "User-Agent": "dailybrief/0.1"}
+        if self._key:
+            headers["Authorization"] = f"Bearer {self._key}"
+        self._http = httpx.Client(
+            headers=headers,
+            timeout=httpx.Timeout(settings.timeout, connect=min(10.0, settings.timeout)),
+            transport=transport,
+            limits=httpx.Limits(max_connections=settings.concurrency),
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __repr__(self) -> str:  # never shows the key
+        return f"ChatClient(endpoint={self.endpoint!r}, model={self.model!r})"
+
+    def payload(self, messages: list[dict[str, str]]) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "model": self.model,
+            "messages": messages,
+            "temperature": self.settings.temperature,
+            "max_tokens": self.settings.max_output_tokens,
+        }
+        if self.settings.json_mode:
+            body["response_format"] = {"type": "json_object"}
+        return body
+
+    def prompt_hash(self, body: dict[str, Any]) -> str:
+        canonical = json.dumps({k: v for k, v in body.items() if k != "model"}, sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+    def complete(self, messages: list[dict[str, str]]) -> Completion:
+        body = self.payload(messages)
+        digest = self.prompt_hash(body)
+        if self.cache is not None and not self.refresh:
+            hit = self.cache.get(self.endpoint, self.model, digest)
+            if hit is not None:
+                self.usage.add(cache_hits=1)
+                return Completion(hit.text, hit.input_tokens, hit.output_tokens, cached=True)
+        completion = self._post(body)
+        if self.cache is not None:
+            from ..store.llm_cache import CachedAnswer
+
+            self.cache.put(
+                self.endpoint, self.model, digest,
+                CachedAnswer(completion.text, completion.input_tokens, completion.output_tokens),
+            )
+        return completion
+
+    def _post(self, body: dict[str, Any]) -> Completion:
+        attempts = self.settings.max_retries + 1
+        last = ""
+        for attempt in range(attempts):
+            if attempt:
+                self.usage.add(retries=1)
+            wait: float | None = None
+            started = time.perf_counter()
+            try:
+                with self._slots:
+                    response = self._http.post(self.endpoint, json=body)
+            except httpx.TimeoutException:
+                last = f"llm.timeout: no answer from {self.endpoint} within {self.settings.timeout:g} s"
+            except httpx.TransportError as exc:
+                last = f"llm.base_url: cannot reach {self.endpoint} ({type(exc).__name__})"
+                if attempt + 1 == attempts:
+                    raise LLMSetupError(last) from None
+            else:
+                self.usage.add(requests=1, request_seconds=time.perf_counter() - started)
+                if response.status_code == 200:
+                    return self._parse(response, body)
+                self._raise_for_setup(response)
+                if response.status_code not in RETRY_STATUS:
+                    raise LLMRequestError(
+                        f"llm: {self.endpoint} answered HTTP {response.status_code}: {self._error_text(response)}"
+                    )
+                last = f"llm: {self.endpoint} answered HTTP {response.status_code} after {attempt + 1} tries"
+                wait = _retry_after(response)
+                if wait is not None and wait > self.settings.max_retry_wait:
+                    raise LLMRequestError(
+                        f"llm.max_retry_wait: {self.endpoint} asked to wait {wait:g} s "
+                        f"(more than {self.settings.max_retry_wait:g} s)"
+                    )
+            if attempt + 1 < attempts:
+                if wait is None:
+                    wait = min(self.settings.max_retry_wait, 0.5 * 2**attempt) * (0.5 + random.random() / 2)
+                self._sleep(wait)
+        raise LLMRequestError(last)
+
+    def _raise_for_setup(self, response: httpx.Response) -> None:
+        status = response.status_code
+        if status in (401, 403):
+            raise LLMSetupError(
+                f"llm.api_key_env: {self.endpoint} rejected the key in {self.settings.api_key_env} (HTTP {status})"
+            )
+        if status == 404:
+            raise LLMSetupError(
+                f"llm.base_url / llm.model: {self.endpoint} answered HTTP 404 for model {self.model!r}: "
+                f"{self._error_text(response)}"
+            )
+
+    def _error_text(self, response: httpx.Response) -> str:
+        try:
+            data = response.json()
+            message = str(data.get("error", {}).get("message") or data.get("error") or "")
+        except (ValueError, AttributeError):
+            message = response.text
+        message = " ".join(message.split())[:200]
+        if self._key:
+            message = message.replace(self._key, "***")
+        return message or "no details"
+
+    def _parse(self, response: httpx.Response, body: dict[str, Any]) -> Completion:
+        try:
+            data = response.json()
+            choice = data["choices"][0]
+            text = choice["message"].get("content") or ""
+            finish = choice.get("finish_reason") or "stop"
+        except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+            raise LLMRequestError(f"llm: {self.endpoint} answered 200 but not a Chat Completions response") from None
+        usage = data.get("usage") or {}
+        prompt = "".join(m["content"] for m in body["messages"])
+        input_tokens = int(usage.get("prompt_tokens") or estimate_tokens(prompt))
+        output_tokens = int(usage.get("completion_tokens") or estimate_tokens(text))
+        self.usage.add(input_tokens=input_tokens, output_tokens=output_tokens)
+        return Completion(text, input_tokens, output_tokens, finish)
+
+
+@register
+class OpenAIWriter:
+    """Writes with an OpenAI-compatible chat model through the map-reduce of `write.llm`."""
+
+    id = "openai"
+    needs_key = True
+    Options = LLMSettings  # field descriptions are the help text
+
+    def __init__(
+        self,
+        options: LLMSettings | None = None,
+        *,
+        cache: Any = None,
+        refresh: bool = False,
+        strict: bool = False,
+        transport: httpx.BaseTransport | None = None,
+    ):
+        self.options = options or LLMSettings(backend="openai")
+        self.key_env = self.options.api_key_env
+        self.cache = cache
+        self.refresh = refresh
+        self.strict = strict
+        self.transport = transport
+
+    def write(self, sections: list, context: WriteContext) -> Draft:
+        from .llm import MapReduceWriter, extractive_fallback
+
+        try:
+            client = ChatClient(self.options, cache=self.cache, refresh=self.refresh, transport=self.transport)
+        except LLMSetupError as exc:
+            if self.strict:
+                raise
+            return extractive_fallback(sections, context, str(exc))
+        try:
+            return MapReduceWriter(client, prices=self.options.prices, strict=self.strict).write(sections, context)
+        finally:
+            client.close()
