@@ -149,9 +149,29 @@ def _build_and_report(store: Store, settings: Settings, options: BuildOptions) -
     )
     console.print(table)
     console.print("seconds: " + ", ".join(f"{s} {seconds.get(s, 0):.2f}" for s in STAGES if s in seconds))
+    _print_writing(result)
     for error in result.errors:
         err.print(f"error: {error}", markup=False, highlight=False)
     return result
+
+
+def _print_writing(result: BuildResult) -> None:
+    from .write.llm import usage_line
+
+    stats = result.report.stats
+    line = usage_line(stats.get("writer", {}))
+    if line:
+        console.print(line, highlight=False, markup=False)
+    verification = stats.get("verification", {})
+    if verification:
+        console.print(
+            f"verified {verification.get('supported', 0)}/{verification.get('sentences', 0)} sentences; "
+            f"{verification.get('unsupported', 0)} unsupported "
+            f"({'marked' if any(f['action'] == 'marked' for f in verification.get('findings', [])) else 'removed'})",
+            highlight=False, markup=False,
+        )
+    for warning in result.warnings:
+        err.print(f"warning: {warning}", markup=False, highlight=False)
 
 
 @app.command()
@@ -160,9 +180,14 @@ def build(
     out: Annotated[Optional[Path], typer.Option(help="Output folder [default: HOME/reports].")] = None,
     window_hours: Annotated[Optional[float], typer.Option(help="Window length in hours [default: from config].")] = None,
     lang: Annotated[Optional[str], typer.Option("--lang", help="zh or en [default: from config].")] = None,
-    writer: Annotated[str, typer.Option(help="Writer backend.")] = "extractive",
+    writer: Annotated[Optional[str], typer.Option(help="Writer backend: extractive or openai [default: llm.backend].")] = None,
+    base_url: Annotated[Optional[str], typer.Option("--base-url", help="Chat Completions endpoint root [default: llm.base_url].")] = None,
+    model: Annotated[Optional[str], typer.Option("--model", help="Model name [default: llm.model].")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail instead of falling back to the extractive writer.")] = False,
+    refresh: Annotated[bool, typer.Option("--refresh", help="Ask the model again instead of using cached answers.")] = False,
+    keep_unsupported: Annotated[bool, typer.Option("--keep-unsupported", help="Mark unsupported sentences instead of removing them.")] = False,
 ) -> None:
-    """Build the report for a date: select, dedupe, cluster, rank, write and render."""
+    """Build the report for a date: select, dedupe, cluster, rank, write, verify and render."""
     day = parse_date(date_)
     settings = state.settings
     language = lang or settings.report.language
@@ -172,8 +197,12 @@ def build(
         raise InputError(f"--window-hours: expected a number of hours in (0, 336], got {window_hours}")
     options = BuildOptions(
         day=day, out_dir=out or state.home / "reports", language=language,
-        window_hours=window_hours, writer=writer, template_dir=state.home / "templates",
+        window_hours=window_hours, writer=writer or settings.llm.backend, template_dir=state.home / "templates",
+        base_url=base_url, model=model, strict=strict, refresh=refresh, keep_unsupported=keep_unsupported,
+        prompt_dir=state.home / "prompts",
     )
+    if options.writer not in ("extractive", "openai"):
+        raise InputError(f"--writer: expected extractive or openai, got {options.writer!r}")
     with state.store() as store:
         result = _build_and_report(store, settings, options)
     for path in result.paths.values():
@@ -201,6 +230,36 @@ def render(
     for error in result.errors:
         err.print(f"error: {error}", markup=False, highlight=False)
     if result.errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def verify(
+    report_file: Annotated[Path, typer.Argument(help="A report.json written by build.")],
+    write: Annotated[Optional[Path], typer.Option("--write", help="Also write the cleaned report (unsupported sentences removed) here.")] = None,
+    keep_unsupported: Annotated[bool, typer.Option("--keep-unsupported", help="With --write: mark instead of remove.")] = False,
+) -> None:
+    """Check every sentence of a report against the stored items it cites; exit 1 on unsupported content."""
+    from .render import ReportLoadError, load_report
+    from .write.verify import verify_report
+
+    try:
+        report = load_report(report_file)
+    except ReportLoadError as exc:
+        raise InputError(str(exc)) from None
+    urls = {r.url for r in report.references} | {u for s in report.sections for st in s.stories for u in st.item_urls}
+    with state.store() as store:
+        items = store.items_by_url(urls)
+    cleaned, result = verify_report(report, items, keep_unsupported=keep_unsupported)
+    for finding in result.findings:
+        console.print(f"{finding.where}: {finding.text}", highlight=False, markup=False)
+        for reason in finding.reasons:
+            console.print(f"    {reason}", highlight=False, markup=False)
+    console.print(f"{result.supported}/{result.sentences} sentences supported, {len(result.findings)} findings", highlight=False)
+    if write:
+        write.write_text(cleaned.model_dump_json(indent=2), "utf-8")
+        console.print(str(write), highlight=False)
+    if result.findings:
         raise typer.Exit(1)
 
 

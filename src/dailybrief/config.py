@@ -118,6 +118,38 @@ class CollectSettings(_Strict):
     robots: bool = True
 
 
+class ModelPrice(_Strict):
+    """US dollars per million tokens."""
+
+    input: float = Field(0.0, ge=0)
+    output: float = Field(0.0, ge=0)
+
+
+class LLMSettings(_Strict):
+    """The writer backend and the OpenAI-compatible endpoint (see [llm] in the config)."""
+
+    backend: Literal["extractive", "openai"] = Field("extractive", description="Writer backend.")
+    base_url: str = Field("https://api.openai.com/v1", description="Chat Completions endpoint root.")
+    model: str = Field("gpt-4o-mini", description="Model name sent with every request.")
+    api_key_env: str = Field("OPENAI_API_KEY", description="Environment variable holding the API key.")
+    timeout: float = Field(120.0, gt=0, le=3600, description="Seconds per request.")
+    max_retries: int = Field(3, ge=0, le=10, description="Extra tries after a 429, a 5xx or a network error.")
+    max_retry_wait: float = Field(60.0, ge=0, le=3600, description="Longest Retry-After waited for.")
+    concurrency: int = Field(4, ge=1, le=64, description="Requests in flight at once.")
+    temperature: float = Field(0.2, ge=0, le=2)
+    max_output_tokens: int = Field(2048, ge=64, le=65536, description="max_tokens of one request.")
+    token_budget: int = Field(200_000, ge=1000, description="Most tokens (in + out) one report may use.")
+    json_mode: bool = Field(True, description="Send response_format json_object.")
+    prices: dict[str, ModelPrice] = Field(default_factory=dict)
+
+    @field_validator("api_key_env")
+    @classmethod
+    def _env_name(cls, value: str) -> str:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value):
+            raise ValueError("expected the name of an environment variable, not a key")
+        return value
+
+
 class Settings(_Strict):
     report: ReportSettings = Field(default_factory=ReportSettings)
     organisation: Organisation = Field(default_factory=Organisation)
@@ -125,6 +157,7 @@ class Settings(_Strict):
     sections: list[SectionSpec] = Field(default_factory=list)
     sources: list[SourceSpec] = Field(default_factory=list)
     collect: CollectSettings = Field(default_factory=CollectSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
 
     def source_weight(self, source_name: str) -> float:
         for spec in self.sources:

@@ -25,9 +25,11 @@ from .process.stories import cluster
 from .process.window import report_window
 from .store import Store
 from .write.assemble import build_report
-from .write.base import WriteContext, get_writer
+from .write.base import WriteContext
+from .write.llm import make_writer, writer_warnings
+from .write.verify import verify_report
 
-STAGES = ("select", "dedupe", "stories", "relevance", "rank", "sections", "write", "render")
+STAGES = ("select", "dedupe", "stories", "relevance", "rank", "sections", "write", "verify", "render")
 Progress = Callable[[str, str], None]  # (stage, "start" | "done")
 
 
@@ -40,6 +42,14 @@ class BuildOptions:
     writer: str = "extractive"
     formats: tuple[str, ...] = ("all",)
     template_dir: Path | None = None
+    # writer options (see write/llm.py make_writer); `writer_instance` overrides `writer` (tests)
+    base_url: str | None = None
+    model: str | None = None
+    strict: bool = False
+    refresh: bool = False
+    keep_unsupported: bool = False
+    prompt_dir: Path | None = None
+    writer_instance: object | None = None
 
 
 @dataclass
@@ -47,6 +57,7 @@ class BuildResult:
     report: Report
     paths: dict[str, Path] = field(default_factory=dict)  # file name → path written
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # e.g. the LLM writer fell back
 
 
 class _Timer:
@@ -100,7 +111,7 @@ def build(store: Store, settings: Settings, options: BuildOptions, progress: Pro
     with timer.stage("sections"):
         sections = assign_sections(ranked, settings, language, embedder)
     with timer.stage("write"):
-        writer = get_writer(options.writer)
+        writer = options.writer_instance or make_writer(options.writer, settings, store, options)
         context = WriteContext(
             date=options.day.isoformat(), language=language, settings=settings, items_in_window=len(items)
         )
@@ -118,8 +129,11 @@ def build(store: Store, settings: Settings, options: BuildOptions, progress: Pro
             "writer": draft.notes,
         }
         report = build_report(draft, sections, settings, options.day.isoformat(), language, stats)
+    with timer.stage("verify"):
+        known = {item.url: item for item in items} | {item.url: item for item in deduped.items}
+        report, _ = verify_report(report, known, keep_unsupported=options.keep_unsupported)
         store.save_report(report)
-    result = BuildResult(report=report)
+    result = BuildResult(report=report, warnings=writer_warnings(draft.notes))
     with timer.stage("render"):
         from .render import render_report
 

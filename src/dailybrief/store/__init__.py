@@ -138,6 +138,17 @@ class Store:
         with self.engine.connect() as conn:
             return [_row_item(row) for row in conn.execute(query)]
 
+    def items_by_url(self, urls: Iterable[str]) -> dict[str, Item]:
+        """The stored items with these canonical URLs, by URL (unknown URLs are absent)."""
+        table = schema.items
+        wanted = sorted(set(urls))
+        found: dict[str, Item] = {}
+        with self.engine.connect() as conn:
+            for i in range(0, len(wanted), 500):
+                query = select(table).where(table.c.url.in_(wanted[i : i + 500]))
+                found.update((row.url, _row_item(row)) for row in conn.execute(query))
+        return found
+
     def count_items(self) -> int:
         with self.engine.connect() as conn:
             return conn.execute(text("SELECT count(*) FROM items")).scalar_one()

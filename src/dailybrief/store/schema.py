@@ -94,6 +94,19 @@ reports = Table(
     UniqueConstraint("date", "language"),
 )
 
+llm_cache = Table(
+    "llm_cache",
+    metadata,
+    Column("key", String, primary_key=True),  # sha256 of endpoint, model and prompt hash
+    Column("endpoint", String, nullable=False),
+    Column("model", String, nullable=False),
+    Column("prompt_hash", String, nullable=False),
+    Column("response", Text, nullable=False),  # the message content
+    Column("input_tokens", Integer, nullable=False, default=0),
+    Column("output_tokens", Integer, nullable=False, default=0),
+    Column("created", String, nullable=False),
+)
+
 
 def _create(*tables: Table) -> Callable[[Connection], None]:
     def apply(conn: Connection) -> None:
@@ -107,4 +120,5 @@ MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0001_items", _create(items)),
     ("0002_sources_fetch_log_articles", _create(sources, fetch_log, articles)),
     ("0003_reports", _create(reports)),
+    ("0004_llm_cache", _create(llm_cache)),
 ]

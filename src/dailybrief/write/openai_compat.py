@@ -307,6 +307,7 @@ class OpenAIWriter:
         cache: Any = None,
         refresh: bool = False,
         strict: bool = False,
+        prompt_dir: Any = None,
         transport: httpx.BaseTransport | None = None,
     ):
         self.options = options or LLMSettings(backend="openai")
@@ -314,18 +315,29 @@ class OpenAIWriter:
         self.cache = cache
         self.refresh = refresh
         self.strict = strict
+        self.prompt_dir = prompt_dir
         self.transport = transport
 
     def write(self, sections: list, context: WriteContext) -> Draft:
+        """The report by the model; by the extractive writer (with the reason in the notes) when
+        the endpoint cannot be used at all, unless `strict`."""
         from .llm import MapReduceWriter, extractive_fallback
 
+        client = None
         try:
             client = ChatClient(self.options, cache=self.cache, refresh=self.refresh, transport=self.transport)
+            writer = MapReduceWriter(
+                client, prices=self.options.prices, strict=self.strict, prompt_dir=self.prompt_dir,
+                token_budget=self.options.token_budget, concurrency=self.options.concurrency,
+            )
+            return writer.write(sections, context)
         except LLMSetupError as exc:
             if self.strict:
                 raise
-            return extractive_fallback(sections, context, str(exc))
-        try:
-            return MapReduceWriter(client, prices=self.options.prices, strict=self.strict).write(sections, context)
+            draft = extractive_fallback(sections, context, str(exc))
+            if client is not None:
+                draft.notes.update({k: v for k, v in client.usage.as_dict().items()})
+            return draft
         finally:
-            client.close()
+            if client is not None:
+                client.close()

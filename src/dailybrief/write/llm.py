@@ -1,0 +1,452 @@
+"""Map-reduce writing with a chat model, so that nothing is truncated.
+
+1. map — per story, one request: a factual brief from its items' full text, each fact tagged
+   with the items that state it (near-verbatim repeats across items are sent once);
+2. reduce — per section, one request: an analytic "theme：framing" headline and 2–4 paragraphs
+   synthesising the section's briefs, every sentence citing source numbers;
+3. one request for the 摘要 and a title for the day.
+
+Answers are JSON validated with pydantic (plus: citations must name given sources, sentences
+must be in the report language). An invalid, off-task or truncated answer gets one repair
+request; if that fails too, a story's brief falls back to its extractive sentences, a section
+to the extractive writer, the summary to the extractive summary — each listed in the notes
+with its reason. A per-report token budget is enforced before anything is sent: stories are
+left out (lowest importance first, at least one per section) and listed.
+
+`MapReduceWriter` takes any object with `complete(messages) -> Completion` and a `usage`, so
+tests drive it with a fake model; `openai_compat.ChatClient` is the real one.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Protocol
+
+from pydantic import BaseModel, Field, ValidationError
+
+from ..config import ModelPrice
+from ..models import Item, Section, Story
+from .base import WriteContext
+from .draft import Draft, DraftParagraph, DraftSection, DraftSentence
+from .extractive import ExtractiveWriter, pick_sentences
+from .openai_compat import Completion, LLMError, LLMSetupError, Usage, estimate_tokens
+from .sentences import bigrams, overlap, split_sentences
+
+LANGUAGES = {"zh": "Simplified Chinese (简体中文); keep names of products and companies as written", "en": "English"}
+REPEAT = 0.7  # bigram Jaccard above which a sentence of a later item repeats an earlier one
+PROMPTS = ("brief.system", "brief.user", "section.system", "section.user", "summary.system", "summary.user", "repair")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_MARKS = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
+
+
+class ChatModel(Protocol):
+    usage: Usage
+    model: str
+    endpoint: str
+
+    def complete(self, messages: list[dict[str, str]]) -> Completion: ...
+
+
+class AnswerError(ValueError):
+    """An answer that cannot be used; the message is sent back in the repair request."""
+
+
+# --- answer schemas ---------------------------------------------------------------------------
+
+
+class Fact(BaseModel):
+    text: str = Field(min_length=2)
+    items: list[str] = Field(min_length=1)
+
+
+class BriefAnswer(BaseModel):
+    facts: list[Fact] = Field(min_length=1, max_length=16)
+
+
+class SentenceOut(BaseModel):
+    text: str = Field(min_length=2)
+    cite: list[int] = Field(min_length=1)
+
+
+class ParagraphOut(BaseModel):
+    sentences: list[SentenceOut] = Field(min_length=1)
+
+
+class SectionAnswer(BaseModel):
+    headline: str = Field(min_length=2, max_length=120)
+    paragraphs: list[ParagraphOut] = Field(min_length=1, max_length=6)
+
+
+class SummaryAnswer(BaseModel):
+    title: str = ""
+    summary: list[SentenceOut] = Field(min_length=1, max_length=8)
+
+
+# --- prompts ----------------------------------------------------------------------------------
+
+
+def load_prompts(override_dir: Path | None = None) -> dict[str, string.Template]:
+    """The packaged prompt templates, each replaced by `override_dir/<name>.txt` when present."""
+    out = {}
+    for name in PROMPTS:
+        custom = override_dir / f"{name}.txt" if override_dir else None
+        if custom is not None and custom.is_file():
+            text = custom.read_text("utf-8")
+        else:
+            text = resources.files("dailybrief").joinpath(f"write/prompts/{name}.txt").read_text("utf-8")
+        out[name] = string.Template(text.strip())
+    return out
+
+
+def parse_answer(completion: Completion, schema: type[BaseModel]) -> Any:
+    """The JSON object in an answer, validated; `AnswerError` says what is wrong with it."""
+    if completion.truncated:
+        raise AnswerError("it was cut off at the length limit; give a shorter answer.")
+    text = completion.text.strip()
+    start, end = text.find("{"), text.rfind("}")
+    if start < 0 or end <= start:
+        raise AnswerError("it was prose, not a JSON object.")
+    try:
+        data = json.loads(text[start : end + 1])
+    except json.JSONDecodeError as exc:
+        raise AnswerError(f"it was not valid JSON ({exc.msg} at character {exc.pos}).") from None
+    try:
+        return schema.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise AnswerError(f"field {where}: {first['msg']}.") from None
+
+
+def _check_language(text: str, language: str) -> None:
+    cjk = len(_CJK.findall(text))
+    latin = len(re.findall(r"[A-Za-z]", text))
+    if language == "zh" and cjk == 0 and latin > 12:
+        raise AnswerError(f"a sentence is not in Chinese: {text[:60]!r}.")
+    if language == "en" and cjk > max(4, latin // 4):
+        raise AnswerError(f"a sentence is not in English: {text[:60]!r}.")
+
+
+def _check_sentences(sentences: list[SentenceOut], known: set[int], language: str) -> None:
+    for sentence in sentences:
+        unknown = [n for n in sentence.cite if n not in known]
+        if unknown:
+            raise AnswerError(f"citation {unknown[0]} is not one of the given source numbers.")
+        _check_language(sentence.text, language)
+
+
+# --- the writer -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Brief:
+    story: Story
+    facts: list[tuple[str, list[str]]]  # (text, item URLs)
+    fallback: str = ""
+
+
+def _letters(n: int) -> list[str]:
+    return [chr(ord("a") + i) if i < 26 else f"a{i}" for i in range(n)]
+
+
+def _item_blocks(story: Story) -> tuple[str, dict[str, str]]:
+    """The items of a story as prompt text, repeats sent once; and letter → URL."""
+    seen: list[set[str]] = []
+    blocks, letters = [], {}
+    for letter, item in zip(_letters(len(story.items)), story.items):
+        letters[letter] = item.url
+        kept = []
+        for sentence in split_sentences(item.text):
+            grams = bigrams(sentence)
+            if any(overlap(grams, other) > REPEAT for other in seen):
+                continue
+            seen.append(grams)
+            kept.append(sentence)
+        body = " ".join(kept) if item.lang != "zh" else "".join(kept)
+        blocks.append(f"[{letter}] {item.source} · {item.title}\n{body}".rstrip())
+    return "\n".join(blocks), letters
+
+
+def extractive_fallback(sections: list[Section], context: WriteContext, reason: str) -> Draft:
+    """The whole report by the extractive writer, noting why the LLM was not used."""
+    draft = ExtractiveWriter().write(sections, context)
+    draft.notes = {**draft.notes, "requested": "openai", "fallback": reason}
+    return draft
+
+
+class MapReduceWriter:
+    def __init__(
+        self,
+        model: ChatModel,
+        *,
+        prices: dict[str, ModelPrice] | None = None,
+        strict: bool = False,
+        prompt_dir: Path | None = None,
+        token_budget: int = 200_000,
+        concurrency: int = 4,
+    ):
+        self.model = model
+        self.prices = prices or {}
+        self.strict = strict
+        self.prompts = load_prompts(prompt_dir)
+        self.token_budget = token_budget
+        self.concurrency = concurrency
+        self.repairs = 0
+
+    # -- one question, one repair ------------------------------------------------------------
+
+    def _ask(self, system: str, user: str, schema: type[BaseModel], check: Any = None) -> Any:
+        messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
+        completion = self.model.complete(messages)
+        try:
+            answer = parse_answer(completion, schema)
+            if check:
+                check(answer)
+            return answer
+        except AnswerError as problem:
+            self.repairs += 1
+            repair = self.prompts["repair"].safe_substitute(problem=str(problem))
+            messages += [{"role": "assistant", "content": completion.text}, {"role": "user", "content": repair}]
+            answer = parse_answer(self.model.complete(messages), schema)
+            if check:
+                check(answer)
+            return answer
+
+    def _fallback(self, reason: str) -> None:
+        if self.strict:
+            raise LLMError(f"llm (--strict): {reason}")
+
+    # -- stages --------------------------------------------------------------------------------
+
+    def _brief(self, story: Story, context: WriteContext) -> _Brief:
+        blocks, letters = _item_blocks(story)
+        system = self.prompts["brief.system"].safe_substitute(language=LANGUAGES[context.language])
+        user = self.prompts["brief.user"].safe_substitute(story=story.title, items=blocks)
+
+        def check(answer: BriefAnswer) -> None:
+            for fact in answer.facts:
+                if not [x for x in fact.items if x in letters]:
+                    raise AnswerError(f"fact {fact.text[:40]!r} names no given item letter.")
+                _check_language(fact.text, context.language)
+
+        try:
+            answer = self._ask(system, user, BriefAnswer, check)
+            facts = [(f.text, [letters[x] for x in f.items if x in letters]) for f in answer.facts]
+            return _Brief(story, facts)
+        except (AnswerError, LLMError) as exc:
+            if isinstance(exc, LLMSetupError):
+                raise
+            self._fallback(f"brief of {story.id}: {exc}")
+            picked = pick_sentences(story, context.language, 6)
+            return _Brief(story, [(s.text, s.sources) for s in picked], fallback=str(exc))
+
+    def _section(self, section: Section, briefs: list[_Brief], context: WriteContext) -> tuple[DraftSection, str]:
+        numbers: dict[str, int] = {}
+        lines = []
+        for brief in briefs:
+            lines.append(f"Story: {brief.story.title}")
+            for text, urls in brief.facts:
+                cites = [numbers.setdefault(u, len(numbers) + 1) for u in urls]
+                lines.append(f"- {text} [{','.join(map(str, cites))}]")
+        by_number = {n: u for u, n in numbers.items()}
+        colon = "：" if context.language == "zh" else ": "
+        system = self.prompts["section.system"].safe_substitute(language=LANGUAGES[context.language], colon=colon)
+        user = self.prompts["section.user"].safe_substitute(theme=section.title, stories="\n".join(lines))
+
+        def check(answer: SectionAnswer) -> None:
+            for paragraph in answer.paragraphs:
+                _check_sentences(paragraph.sentences, set(by_number), context.language)
+            _check_language(answer.headline, context.language)
+
+        stories = [b.story for b in briefs]
+        try:
+            answer = self._ask(system, user, SectionAnswer, check)
+        except (AnswerError, LLMError) as exc:
+            if isinstance(exc, LLMSetupError):
+                raise
+            self._fallback(f"section {section.id}: {exc}")
+            fallback = ExtractiveWriter()._section(section.model_copy(update={"stories": stories}), context)
+            return fallback, str(exc)
+        paragraphs = [
+            DraftParagraph(
+                sentences=[
+                    DraftSentence(text=_MARKS.sub("", s.text).strip(), sources=[by_number[n] for n in s.cite])
+                    for s in p.sentences
+                ]
+            )
+            for p in answer.paragraphs[:4]
+        ]
+        headline = _MARKS.sub("", answer.headline).strip()
+        return DraftSection(id=section.id, title=headline, paragraphs=paragraphs, story_ids=[s.id for s in stories]), ""
+
+    def _summary(self, drafted: list[DraftSection], context: WriteContext) -> tuple[list[DraftSentence], str, str]:
+        numbers: dict[str, int] = {}
+        lines = []
+        for section in drafted:
+            lines.append(f"## {section.title}")
+            sentences = [s for p in section.paragraphs for s in p.sentences][:2]
+            for s in sentences:
+                cites = [numbers.setdefault(u, len(numbers) + 1) for u in s.sources]
+                lines.append(f"- {s.text} [{','.join(map(str, cites))}]")
+        by_number = {n: u for u, n in numbers.items()}
+        system = self.prompts["summary.system"].safe_substitute(language=LANGUAGES[context.language])
+        user = self.prompts["summary.user"].safe_substitute(sections="\n".join(lines))
+        try:
+            answer = self._ask(
+                system, user, SummaryAnswer, lambda a: _check_sentences(a.summary, set(by_number), context.language)
+            )
+        except (AnswerError, LLMError) as exc:
+            if isinstance(exc, LLMSetupError):
+                raise
+            self._fallback(f"summary: {exc}")
+            return [], "", str(exc)
+        sentences = [
+            DraftSentence(text=_MARKS.sub("", s.text).strip(), sources=[by_number[n] for n in s.cite])
+            for s in answer.summary
+        ]
+        return sentences, answer.title.strip(), ""
+
+    # -- budget ----------------------------------------------------------------------------------
+
+    def _story_cost(self, story: Story, context: WriteContext) -> int:
+        blocks, _ = _item_blocks(story)
+        prompt = estimate_tokens(self.prompts["brief.system"].template) + estimate_tokens(blocks)
+        return prompt + prompt // 3 + prompt // 3  # the brief out, then in and out again at the section
+
+    def plan(self, sections: list[Section], context: WriteContext) -> tuple[list[Section], list[dict[str, Any]]]:
+        """The stories to write per section within the token budget, and those left out."""
+        report = context.settings.report
+        limit = min(report.stories_per_section, report.max_paragraphs)
+        left_out: list[dict[str, Any]] = []
+        chosen = []
+        for section in sections:
+            chosen.append(list(section.stories[:limit]))
+            for story in section.stories[limit:]:
+                left_out.append({"story": story.id, "title": story.title, "section": section.id,
+                                 "reason": f"beyond the {limit} stories written per section"})
+        cost = {s.id: self._story_cost(s, context) for stories in chosen for s in stories}
+        fixed = 1500 + 800 * len(sections)
+        total = fixed + sum(cost.values())
+        while total > self.token_budget:
+            candidates = [(stories[-1].importance, i) for i, stories in enumerate(chosen) if len(stories) > 1]
+            if not candidates:
+                break
+            _, index = min(candidates)
+            story = chosen[index].pop()
+            total -= cost[story.id]
+            left_out.append({"story": story.id, "title": story.title, "section": sections[index].id,
+                             "reason": f"token budget: {cost[story.id]} estimated tokens would exceed llm.token_budget {self.token_budget}"})
+        planned = [s.model_copy(update={"stories": stories}) for s, stories in zip(sections, chosen) if stories]
+        return planned, left_out
+
+    # -- the whole report ----------------------------------------------------------------------
+
+    def write(self, sections: list[Section], context: WriteContext) -> Draft:
+        started = time.perf_counter()
+        planned, left_out = self.plan(sections, context)
+        if not planned:
+            draft = ExtractiveWriter().write(sections, context)
+            draft.notes = {**draft.notes, **self._notes(started, [], [], left_out)}
+            return draft
+        stories = [story for section in planned for story in section.stories]
+        with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
+            briefs = dict(zip([s.id for s in stories], pool.map(lambda s: self._brief(s, context), stories)))
+            results = list(
+                pool.map(lambda sec: self._section(sec, [briefs[s.id] for s in sec.stories], context), planned)
+            )
+        drafted = [d for d, _ in results]
+        fallbacks = [{"section": sec.id, "reason": reason} for sec, (_, reason) in zip(planned, results) if reason]
+        fallbacks += [{"story": b.story.id, "stage": "brief", "reason": b.fallback} for b in briefs.values() if b.fallback]
+        summary, day_title, reason = self._summary(drafted, context)
+        if reason or not summary:
+            summary = ExtractiveWriter()._summary(planned, drafted, context)
+            fallbacks.append({"section": "summary", "reason": reason or "empty summary"})
+        notes = self._notes(started, fallbacks, planned, left_out)
+        if day_title:
+            notes["day_title"] = day_title
+        return Draft(
+            title=context.settings.report.display_title(context.language),
+            summary=summary,
+            sections=drafted,
+            notes=notes,
+        )
+
+    def _notes(self, started: float, fallbacks: list, planned: list, left_out: list) -> dict[str, Any]:
+        usage = self.model.usage
+        price = self.prices.get(self.model.model, ModelPrice())
+        cost = (usage.input_tokens * price.input + usage.output_tokens * price.output) / 1e6
+        return {
+            "writer": "openai",
+            "endpoint": self.model.endpoint,
+            "model": self.model.model,
+            **usage.as_dict(),
+            "repairs": self.repairs,
+            "seconds": round(time.perf_counter() - started, 3),
+            "estimated_cost_usd": round(cost, 6),
+            "fallbacks": fallbacks,
+            "left_out": left_out,
+        }
+
+
+def item_text_tokens(stories: list[Story]) -> int:
+    """Tokens of the selected items' title and text: the yardstick of the token target."""
+    return sum(estimate_tokens(f"{it.title}\n{it.text}") for story in stories for it in story.items)
+
+
+def items_of(sections: list[Section]) -> dict[str, Item]:
+    return {it.url: it for section in sections for story in section.stories for it in story.items}
+
+
+def make_writer(name: str, settings: Any, store: Any, options: Any) -> Any:
+    """The writer a build asked for: `extractive`, `openai` (configured from `[llm]`, the build's
+    --base-url/--model/--refresh/--strict and the store's LLM cache), or any registered writer."""
+    from .base import get_writer
+
+    if name != "openai":
+        return get_writer(name)
+    from ..store.llm_cache import LLMCache
+    from .openai_compat import OpenAIWriter
+
+    overrides = {"backend": "openai"}
+    if getattr(options, "base_url", None):
+        overrides["base_url"] = options.base_url
+    if getattr(options, "model", None):
+        overrides["model"] = options.model
+    llm = settings.llm.model_copy(update=overrides)
+    return OpenAIWriter(
+        llm, cache=LLMCache(store), refresh=getattr(options, "refresh", False),
+        strict=getattr(options, "strict", False), prompt_dir=getattr(options, "prompt_dir", None),
+    )
+
+
+def writer_warnings(notes: dict[str, Any]) -> list[str]:
+    """One line per thing the user should know about the writing: a fallback, parts written
+    extractively, stories left out for the token budget."""
+    out = []
+    if notes.get("fallback"):
+        out.append(f"{notes['fallback']} — wrote the extractive report instead")
+    for fallback in notes.get("fallbacks", []):
+        what = fallback.get("section") or fallback.get("story")
+        out.append(f"llm: {what} written extractively: {fallback['reason']}")
+    budget = [x for x in notes.get("left_out", []) if str(x.get("reason", "")).startswith("token budget")]
+    if budget:
+        out.append(f"llm.token_budget: {len(budget)} stories left out (listed in stats.writer.left_out)")
+    return out
+
+
+def usage_line(notes: dict[str, Any]) -> str:
+    """The run-log line of an LLM-written report: requests, tokens, seconds, estimated cost."""
+    if notes.get("writer") != "openai":
+        return ""
+    return (
+        f"llm {notes.get('model')}: {notes.get('requests', 0)} requests ({notes.get('cache_hits', 0)} cached), "
+        f"{notes.get('input_tokens', 0)} in / {notes.get('output_tokens', 0)} out tokens, "
+        f"{notes.get('seconds', 0):.1f} s, ~${notes.get('estimated_cost_usd', 0):.4f}"
+    )
