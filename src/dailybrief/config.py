@@ -139,6 +139,9 @@ class LLMSettings(_Strict):
     temperature: float = Field(0.2, ge=0, le=2)
     max_output_tokens: int = Field(2048, ge=64, le=65536, description="max_tokens of one request.")
     token_budget: int = Field(200_000, ge=1000, description="Most tokens (in + out) one report may use.")
+    direct_tokens: int = Field(
+        6000, ge=0, description="Sections whose items' text fits in this many tokens are written in one request; larger ones get a brief per story first."
+    )
     json_mode: bool = Field(True, description="Send response_format json_object.")
     prices: dict[str, ModelPrice] = Field(default_factory=dict)
 

@@ -1,9 +1,11 @@
 """Map-reduce writing with a chat model, so that nothing is truncated.
 
 1. map — per story, one request: a factual brief from its items' full text, each fact tagged
-   with the items that state it (near-verbatim repeats across items are sent once);
+   with the items that state it (near-verbatim repeats across items are sent once). Only for
+   sections whose items' text exceeds `llm.direct_tokens`: a smaller section is written
+   straight from its items, which saves a request per story and the brief's tokens twice;
 2. reduce — per section, one request: an analytic "theme：framing" headline and 2–4 paragraphs
-   synthesising the section's briefs, every sentence citing source numbers;
+   synthesising the section's briefs (or items), every sentence citing source numbers;
 3. one request for the 摘要 and a title for the day.
 
 Answers are JSON validated with pydantic (plus: citations must name given sources, sentences
@@ -191,6 +193,7 @@ class MapReduceWriter:
         prompt_dir: Path | None = None,
         token_budget: int = 200_000,
         concurrency: int = 4,
+        direct_tokens: int = 6000,
     ):
         self.model = model
         self.prices = prices or {}
@@ -198,6 +201,7 @@ class MapReduceWriter:
         self.prompts = load_prompts(prompt_dir)
         self.token_budget = token_budget
         self.concurrency = concurrency
+        self.direct_tokens = direct_tokens
         self.repairs = 0
 
     # -- one question, one repair ------------------------------------------------------------
@@ -247,14 +251,25 @@ class MapReduceWriter:
             picked = pick_sentences(story, context.language, 6)
             return _Brief(story, [(s.text, s.sources) for s in picked], fallback=str(exc))
 
-    def _section(self, section: Section, briefs: list[_Brief], context: WriteContext) -> tuple[DraftSection, str]:
+    def _section(
+        self, section: Section, briefs: list[_Brief] | None, context: WriteContext
+    ) -> tuple[DraftSection, str]:
+        """One section from its stories' briefs, or (`briefs` None) straight from the items."""
         numbers: dict[str, int] = {}
         lines = []
-        for brief in briefs:
-            lines.append(f"Story: {brief.story.title}")
-            for text, urls in brief.facts:
-                cites = [numbers.setdefault(u, len(numbers) + 1) for u in urls]
-                lines.append(f"- {text} [{','.join(map(str, cites))}]")
+        if briefs is None:
+            for story in section.stories:
+                lines.append(f"Story: {story.title}")
+                blocks, letters = _item_blocks(story)
+                for letter, url in letters.items():
+                    blocks = blocks.replace(f"[{letter}] ", f"[{numbers.setdefault(url, len(numbers) + 1)}] ", 1)
+                lines.append(blocks)
+        else:
+            for brief in briefs:
+                lines.append(f"Story: {brief.story.title}")
+                for text, urls in brief.facts:
+                    cites = [numbers.setdefault(u, len(numbers) + 1) for u in urls]
+                    lines.append(f"- {text} [{','.join(map(str, cites))}]")
         by_number = {n: u for u, n in numbers.items()}
         colon = "：" if context.language == "zh" else ": "
         system = self.prompts["section.system"].safe_substitute(language=LANGUAGES[context.language], colon=colon)
@@ -265,7 +280,7 @@ class MapReduceWriter:
                 _check_sentences(paragraph.sentences, set(by_number), context.language)
             _check_language(answer.headline, context.language)
 
-        stories = [b.story for b in briefs]
+        stories = list(section.stories)
         try:
             answer = self._ask(system, user, SectionAnswer, check)
         except (AnswerError, LLMError) as exc:
@@ -315,6 +330,9 @@ class MapReduceWriter:
 
     # -- budget ----------------------------------------------------------------------------------
 
+    def _direct_cost(self, section: Section) -> int:
+        return sum(estimate_tokens(_item_blocks(story)[0]) for story in section.stories)
+
     def _story_cost(self, story: Story, context: WriteContext) -> int:
         blocks, _ = _item_blocks(story)
         prompt = estimate_tokens(self.prompts["brief.system"].template) + estimate_tokens(blocks)
@@ -332,7 +350,7 @@ class MapReduceWriter:
                 left_out.append({"story": story.id, "title": story.title, "section": section.id,
                                  "reason": f"beyond the {limit} stories written per section"})
         cost = {s.id: self._story_cost(s, context) for stories in chosen for s in stories}
-        fixed = 1500 + 800 * len(sections)
+        fixed = 1500 + 1200 * len(sections)
         total = fixed + sum(cost.values())
         while total > self.token_budget:
             candidates = [(stories[-1].importance, i) for i, stories in enumerate(chosen) if len(stories) > 1]
@@ -356,11 +374,17 @@ class MapReduceWriter:
             draft.notes = {**draft.notes, **self._notes(started, [], [], left_out)}
             return draft
         stories = [story for section in planned for story in section.stories]
+        # Map only where needed: a section whose items fit `direct_tokens` is written from them.
+        mapped = [sec for sec in planned if self._direct_cost(sec) > self.direct_tokens]
+        to_brief = [story for sec in mapped for story in sec.stories]
         with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
-            briefs = dict(zip([s.id for s in stories], pool.map(lambda s: self._brief(s, context), stories)))
-            results = list(
-                pool.map(lambda sec: self._section(sec, [briefs[s.id] for s in sec.stories], context), planned)
-            )
+            briefs = dict(zip([s.id for s in to_brief], pool.map(lambda s: self._brief(s, context), to_brief)))
+            results = list(pool.map(
+                lambda sec: self._section(
+                    sec, [briefs[s.id] for s in sec.stories] if sec in mapped else None, context
+                ),
+                planned,
+            ))
         drafted = [d for d, _ in results]
         fallbacks = [{"section": sec.id, "reason": reason} for sec, (_, reason) in zip(planned, results) if reason]
         fallbacks += [{"story": b.story.id, "stage": "brief", "reason": b.fallback} for b in briefs.values() if b.fallback]
@@ -369,6 +393,8 @@ class MapReduceWriter:
             summary = ExtractiveWriter()._summary(planned, drafted, context)
             fallbacks.append({"section": "summary", "reason": reason or "empty summary"})
         notes = self._notes(started, fallbacks, planned, left_out)
+        notes["selected_items"] = sum(len(story.items) for story in stories)
+        notes["selected_item_tokens"] = item_text_tokens(stories)
         if day_title:
             notes["day_title"] = day_title
         return Draft(

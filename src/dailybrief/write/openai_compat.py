@@ -329,6 +329,7 @@ class OpenAIWriter:
             writer = MapReduceWriter(
                 client, prices=self.options.prices, strict=self.strict, prompt_dir=self.prompt_dir,
                 token_budget=self.options.token_budget, concurrency=self.options.concurrency,
+                direct_tokens=self.options.direct_tokens,
             )
             return writer.write(sections, context)
         except LLMSetupError as exc:

@@ -83,7 +83,15 @@ def split_cited(text: str) -> list[str]:
         start = end
     if text[start:].strip():
         pieces.append(text[start:])
-    return pieces
+    # A piece without marks that does not end a Chinese sentence ("TurboQuant vs. ", a title's
+    # "…marketing? Critics say") is part of the cited sentence that follows it.
+    merged: list[str] = []
+    for piece in pieces:
+        if merged and not MARK.search(merged[-1]) and not re.search(r"[。！？；][”」』\"’)）]*\s*$", merged[-1]):
+            merged[-1] += piece
+        else:
+            merged.append(piece)
+    return merged
 
 
 def _source_text(item: Item) -> str:

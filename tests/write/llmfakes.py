@@ -1,0 +1,228 @@
+"""Test doubles for LLM code: a canned responder that answers our three prompts from their own
+content, a fake chat model with a call history, and a real HTTP server on 127.0.0.1 speaking the
+Chat Completions protocol that records every request and counts tokens.
+
+The responder never invents anything: briefs are sentences of the items (or, in Chinese
+reports, a Chinese frame around an English item's title), sections and summaries are those
+facts rearranged — so its reports pass the verifier, and what it answers is predictable.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable
+
+from dailybrief.write.openai_compat import Completion, Usage, estimate_tokens
+from dailybrief.write.sentences import split_sentences
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_HEADER = re.compile(r"^\[([a-z0-9]+)\] .*? · (.*)$")
+_FACT = re.compile(r"^- (.*) \[([\d,]+)\]$")
+
+
+def _is_zh(text: str) -> bool:
+    return len(_CJK.findall(text)) * 3 >= len(re.findall(r"[A-Za-z]", text)) and bool(_CJK.search(text))
+
+
+def _brief(user: str, language: str) -> dict:
+    facts, header, body = [], None, []
+    for line in user.splitlines()[1:] + ["[end] · "]:
+        match = _HEADER.match(line)
+        if match:
+            if header is not None:
+                facts.extend(_facts_of(header, body, language, {"items": [header[0]]}))
+            header, body = (match.group(1), match.group(2)), []
+        else:
+            body.append(line)
+    return {"facts": facts[:8] or [{"text": "x", "items": ["zz"]}]}
+
+
+_SOURCE = re.compile(r"^\[(\d+)\] .*? · (.*)$")
+
+
+def _facts_of(header: tuple[str, str], body: list[str], language: str, cite: object) -> list[dict]:
+    """Two sentences of one source in the report language (or a frame around its title)."""
+    title = header[1]
+    sentences = split_sentences(" ".join(body))
+    native = [s for s in sentences if _is_zh(s) == (language == "zh")]
+    if native:
+        return [{"text": s, **cite} for s in native[:2]]
+    if language == "zh":
+        return [{"text": f"报道称：{title}。", **cite}]
+    if not _is_zh(title):
+        return [{"text": title, **cite}]
+    return []
+
+
+def _section(user: str, language: str) -> dict:
+    lines = user.splitlines()
+    theme = lines[0].removeprefix("Theme: ")
+    paragraphs, first_title, source, body = [], "", None, []
+
+    def flush() -> None:
+        if source is not None and paragraphs:
+            paragraphs[-1]["sentences"].extend(_facts_of(source, body, language, {"cite": [int(source[0])]}))
+
+    for line in lines[1:]:
+        if line.startswith("Story: "):
+            flush()
+            source = None
+            first_title = first_title or line.removeprefix("Story: ")
+            paragraphs.append({"sentences": []})
+        elif (match := _SOURCE.match(line)) and paragraphs:
+            flush()
+            source, body = (match.group(1), match.group(2)), []
+        elif (match := _FACT.match(line)) and paragraphs:
+            paragraphs[-1]["sentences"].append({"text": match.group(1), "cite": [int(n) for n in match.group(2).split(",")]})
+        elif source is not None:
+            body.append(line)
+    flush()
+    paragraphs = [p for p in paragraphs if p["sentences"]][:4]
+    colon = "：" if language == "zh" else ": "
+    title = first_title if _is_zh(first_title) == (language == "zh") else ""
+    return {"headline": f"{theme}{colon}{title}" if title else theme, "paragraphs": paragraphs}
+
+
+def _summary(user: str, language: str) -> dict:
+    out, take = [], False
+    for line in user.splitlines():
+        if line.startswith("## "):
+            take = True
+        elif take and (match := _FACT.match(line)):
+            out.append({"text": match.group(1), "cite": [int(n) for n in match.group(2).split(",")]})
+            take = False
+    return {"title": "今日要点" if language == "zh" else "Today's threads", "summary": out[:4]}
+
+
+def respond(messages: list[dict[str, str]]) -> str:
+    """A valid answer to any of our prompts, built from the prompt."""
+    system, user = messages[0]["content"], messages[1]["content"]
+    language = "zh" if "Chinese" in system else "en"
+    if system.startswith("TASK: brief"):
+        answer = _brief(user, language)
+    elif system.startswith("TASK: section"):
+        answer = _section(user, language)
+    elif system.startswith("TASK: summary"):
+        answer = _summary(user, language)
+    else:
+        answer = {"error": "unknown task"}
+    return json.dumps(answer, ensure_ascii=False)
+
+
+@dataclass
+class FakeModel:
+    """A `ChatModel` without HTTP: answers from `script` first (strings or callables of the
+    messages), then from `respond`; remembers every call."""
+
+    script: deque = field(default_factory=deque)
+    calls: list[list[dict[str, str]]] = field(default_factory=list)
+    usage: Usage = field(default_factory=Usage)
+    model: str = "fake-model"
+    endpoint: str = "fake://chat"
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def complete(self, messages: list[dict[str, str]]) -> Completion:
+        with self.lock:
+            self.calls.append(messages)
+            canned = self.script.popleft() if self.script else None
+        text = canned(messages) if callable(canned) else canned if canned is not None else respond(messages)
+        finish = "stop"
+        if isinstance(text, tuple):
+            text, finish = text
+        tokens_in = sum(estimate_tokens(m["content"]) for m in messages)
+        tokens_out = estimate_tokens(text)
+        self.usage.add(requests=1, input_tokens=tokens_in, output_tokens=tokens_out)
+        return Completion(text, tokens_in, tokens_out, finish)
+
+
+@dataclass
+class Reply:
+    """A scripted HTTP reply: status, headers, a JSON body or raw text, and a delay."""
+
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    content: str | None = None  # message content of a 200; None = the responder's answer
+    body: str | None = None  # the raw body, overriding everything
+    finish_reason: str = "stop"
+    delay: float = 0.0
+
+
+class ChatServer:
+    """`POST /v1/chat/completions` on 127.0.0.1, in a thread. `script` holds `Reply`s used
+    first; then every request gets `respond`'s answer. `requests` records (headers, body)."""
+
+    def __init__(self, responder: Callable[[list[dict[str, str]]], str] = respond):
+        self.script: deque[Reply] = deque()
+        self.requests: list[tuple[dict[str, str], dict[str, Any]]] = []
+        self.prompt_tokens = 0
+        self.completion_tokens = 0
+        self.responder = responder
+        self.lock = threading.Lock()
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_POST(self) -> None:  # noqa: N802 - http.server naming
+                length = int(self.headers.get("Content-Length", 0))
+                raw = self.rfile.read(length)
+                body = json.loads(raw)
+                with server.lock:
+                    server.requests.append((dict(self.headers), body))
+                    reply = server.script.popleft() if server.script else Reply()
+                if reply.delay:
+                    time.sleep(reply.delay)
+                if self.path != "/v1/chat/completions":
+                    reply = Reply(status=404, body='{"error": {"message": "no such route"}}')
+                if reply.body is not None:
+                    payload = reply.body
+                elif reply.status != 200:
+                    payload = json.dumps({"error": {"message": f"status {reply.status}"}})
+                else:
+                    content = reply.content if reply.content is not None else server.responder(body["messages"])
+                    tokens_in = sum(estimate_tokens(m["content"]) for m in body["messages"])
+                    tokens_out = estimate_tokens(content)
+                    with server.lock:
+                        server.prompt_tokens += tokens_in
+                        server.completion_tokens += tokens_out
+                    payload = json.dumps({
+                        "id": "chatcmpl-test", "object": "chat.completion", "model": body["model"],
+                        "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
+                                     "finish_reason": reply.finish_reason}],
+                        "usage": {"prompt_tokens": tokens_in, "completion_tokens": tokens_out,
+                                  "total_tokens": tokens_in + tokens_out},
+                    }, ensure_ascii=False)
+                data = payload.encode("utf-8")
+                try:
+                    self.send_response(reply.status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    for name, value in reply.headers.items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client timed out and left
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
+
+    def __enter__(self) -> ChatServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()

@@ -1,0 +1,114 @@
+"""The verifier against adversarial sentences, and on the sample day's extractive report."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from dailybrief.models import Item, Paragraph, Reference, Report, ReportSection, ReportStory
+from dailybrief.write.verify import split_cited, verify_report
+
+WHEN = datetime(2026, 4, 16, 10, tzinfo=timezone.utc)
+AP = Item(url="https://ap.example/openai", title="OpenAI shifts its focus to business users", published=WHEN, lang="en",
+          content="OpenAI was most recently valued at $852 billion; Anthropic was valued at $380 billion. "
+                  "Anthropic says its annualized revenue has reached about $30 billion.")
+ZH = Item(url="https://zh.example/anthropic", title="OpenAI 质疑 Anthropic 年化收入", published=WHEN, lang="zh",
+          content="Anthropic 此前表示其年化收入已达到约 300 亿美元，但 OpenAI 方面认为这一数字未扣除云服务商的分成。")
+RESBM = Item(url="https://example.org/resbm", title="ResBM: 128x activation compression", published=WHEN, lang="en",
+             content="Macrocosmos introduces ResBM, achieving 128x compression of the activations passed between stages.")
+TURBO = Item(url="https://example.org/turbo", title="TurboQuant faces criticism over RaBitQ", published=WHEN, lang="en",
+             content="Critics say Google's TurboQuant paper did not credit RaBitQ and compared against a single-core CPU.")
+ITEMS = {i.url: i for i in (AP, ZH, RESBM, TURBO)}
+
+
+def report(business: list[str], research: list[str], summary: str = "") -> Report:
+    refs = [Reference(n=n, title=i.title, url=i.url) for n, i in enumerate((AP, ZH, RESBM, TURBO), 1)]
+    return Report(
+        date="2026-04-17", title="t", language="zh", summary=summary,
+        sections=[
+            ReportSection(id="business", title="商业：OpenAI 与 Anthropic 的收入之争",
+                          paragraphs=[Paragraph(text=t) for t in business],
+                          stories=[ReportStory(id="s1", title="x", item_urls=[AP.url, ZH.url], importance=1)]),
+            ReportSection(id="research", title="研究：ResBM 把激活压缩 128 倍",
+                          paragraphs=[Paragraph(text=t) for t in research],
+                          stories=[ReportStory(id="s2", title="y", item_urls=[RESBM.url], importance=1),
+                                   ReportStory(id="s3", title="z", item_urls=[TURBO.url], importance=1)]),
+        ],
+        references=refs,
+    )
+
+
+def reasons_for(sentence: str, section: int = 0) -> list[str]:
+    paragraphs = [[], []]
+    paragraphs[section] = [sentence]
+    _, result = verify_report(report(*paragraphs), ITEMS)
+    return [r for f in result.findings for r in f.reasons]
+
+
+def test_supported_sentences_pass_across_languages() -> None:
+    good = "OpenAI 目前估值 8520 亿美元，Anthropic 为 3800 亿美元[1]。Anthropic 称年化收入约 300 亿美元[1][2]。"
+    cleaned, result = verify_report(report([good], ["ResBM 实现了 128 倍激活压缩[3]。"]), ITEMS)
+    assert result.findings == [] and result.supported == result.sentences == 3
+    assert cleaned.sections[0].paragraphs[0].text == good
+
+
+def test_a_wrong_number_is_caught() -> None:
+    assert any("9520 亿美元" in r for r in reasons_for("OpenAI 目前估值 9520 亿美元[1]。"))
+
+
+def test_a_wrong_unit_is_caught() -> None:
+    assert any("128%" in r for r in reasons_for("ResBM 将效率提升了 128%[3]。", section=1))
+
+
+def test_a_number_from_another_item_is_caught() -> None:
+    # $380 billion is in the AP item, not in the Chinese item this sentence cites
+    assert any("3800 亿美元" in r for r in reasons_for("Anthropic 估值为 3800 亿美元[2]。"))
+
+
+def test_an_invented_company_is_caught() -> None:
+    assert any("Zephyra" in r for r in reasons_for("据 Zephyra Labs 估算，OpenAI 估值 8520 亿美元[1]。"))
+
+
+def test_a_citation_to_another_sections_story_is_caught() -> None:
+    assert any("not a source of a story in this section" in r for r in reasons_for("ResBM 实现了 128 倍压缩[3]。"))
+
+
+def test_an_unresolved_citation_is_caught() -> None:
+    assert any("does not resolve" in r for r in reasons_for("OpenAI 估值 8520 亿美元[9]。"))
+
+
+def test_the_reference_reports_mistake_rabitq_pinned_on_resbm_is_caught() -> None:
+    reasons = reasons_for("ResBM 论文被质疑未充分引用此前的 RaBitQ 研究[3]。", section=1)
+    assert reasons == ["name 'RaBitQ' is not in the cited items"]
+    assert reasons_for("TurboQuant 被质疑未充分引用 RaBitQ[4]。", section=1) == []
+
+
+def test_unsupported_sentences_are_removed_and_references_renumbered() -> None:
+    r = report(["OpenAI 估值 9520 亿美元[1]。Anthropic 称年化收入约 300 亿美元[2]。"], ["ResBM 实现了 128 倍激活压缩[3]。"])
+    cleaned, result = verify_report(r, ITEMS)
+    assert [f.action for f in result.findings] == ["removed"]
+    assert cleaned.sections[0].paragraphs[0].text == "Anthropic 称年化收入约 300 亿美元[1]。"
+    assert [(ref.n, ref.url) for ref in cleaned.references] == [(1, ZH.url), (2, RESBM.url)]
+    assert cleaned.sections[1].paragraphs[0].citations == [2]
+    assert cleaned.stats["verification"]["unsupported"] == 1
+
+
+def test_keep_unsupported_marks_instead() -> None:
+    r = report(["OpenAI 估值 9520 亿美元[1]。"], ["ResBM 实现了 128 倍激活压缩[3]。"])
+    cleaned, result = verify_report(r, ITEMS, keep_unsupported=True)
+    assert cleaned.sections[0].paragraphs[0].text.startswith("[未核实] OpenAI 估值 9520 亿美元[1]")
+    assert result.findings[0].action == "marked"
+
+
+def test_uncited_claims_and_headlines() -> None:
+    assert any("cites nothing" in r for r in reasons_for("OpenAI 估值 8520 亿美元。"))
+    assert reasons_for("这一变化值得关注。") == []  # no claim, no citation needed
+    r = report(["OpenAI 估值 8520 亿美元[1]。"], ["ResBM 实现了 128 倍激活压缩[3]。"])
+    r.sections[0].title = "商业：Mistral 估值 8520 亿美元"
+    cleaned, result = verify_report(r, ITEMS)
+    assert cleaned.sections[0].title == "商业"
+    assert result.findings[0].action == "cut to theme"
+
+
+def test_sentence_splitting_keeps_marks_with_their_sentence() -> None:
+    assert split_cited("甲[1]。乙[2]；丙") == ["甲[1]。", "乙[2]；", "丙"]
+    assert split_cited("It rose 7%.[1] Then it fell.[2]") == ["It rose 7%.[1] ", "Then it fell.[2]"]
