@@ -290,6 +290,126 @@ def demo(
         raise typer.Exit(1)
 
 
+# -- collecting ------------------------------------------------------------------------------
+
+sources_app = typer.Typer(help="Manage the sources that `collect` reads.", no_args_is_help=True)
+app.add_typer(sources_app, name="sources")
+
+
+def _collect_errors():  # noqa: ANN202 - imported lazily: collecting pulls in httpx and parsers
+    from .collect import commands
+    from .errors import CollectError
+
+    return commands, CollectError
+
+
+@app.command()
+def collect(
+    source: Annotated[Optional[str], typer.Option("--source", help="Collect only this source.")] = None,
+    allow_private: Annotated[bool, typer.Option("--allow-private", help="Allow private, loopback and link-local addresses.")] = False,
+) -> None:
+    """Fetch every source concurrently and store new and updated items; prints a table per source."""
+    commands, _ = _collect_errors()
+    summary = commands.collect(state.home, state.settings, source=source, allow_private=allow_private)
+    console.print(commands.render_summary_table(summary))
+    if summary.exit_code:
+        raise typer.Exit(summary.exit_code)
+
+
+@app.command()
+def run(
+    date_: Annotated[Optional[str], typer.Option("--date", help="Report date, YYYY-MM-DD [default: today in the report time zone].")] = None,
+    allow_private: Annotated[bool, typer.Option("--allow-private", help="Allow private, loopback and link-local addresses.")] = False,
+) -> None:
+    """Collect, then build the report for a date (today by default)."""
+    from datetime import datetime
+
+    settings = state.settings
+    day = date_ or datetime.now(settings.report.zone).date().isoformat()
+    parse_date(day)
+    commands, _ = _collect_errors()
+    summary = commands.collect(state.home, settings, allow_private=allow_private)
+    console.print(commands.render_summary_table(summary))
+    if summary.exit_code:
+        err.print("error: every source failed; building from what is stored", markup=False, highlight=False)
+    build(date_=day)
+    if summary.exit_code:
+        raise typer.Exit(summary.exit_code)
+
+
+@sources_app.command("add")
+def sources_add(
+    name: Annotated[str, typer.Argument(help="A unique name.")],
+    url: Annotated[str, typer.Argument(help="Feed, listing page, API or channel URL.")],
+    kind: Annotated[str, typer.Option("--kind", help="rss, page, reddit, hackernews, arxiv, github or youtube.")],
+    weight: Annotated[float, typer.Option(help="Ranking weight (1.0 = neutral).")] = 1.0,
+    lang: Annotated[str, typer.Option(help="Language of the source's items (zh, en, ...).")] = "",
+    source_kind: Annotated[Optional[str], typer.Option("--source-kind", help="news, blog, paper, forum, video, press, release or other.")] = None,
+    selector: Annotated[str, typer.Option(help="CSS selector for article links (page sources).")] = "",
+) -> None:
+    """Add a source to the database (beside those in dailybrief.toml)."""
+    commands, _ = _collect_errors()
+    spec = commands.add_source(state.home, state.settings, name, url, kind, weight=weight, lang=lang,
+                               source_kind=source_kind, selector=selector)
+    console.print(f"added {spec.name} ({spec.kind}) {spec.url}", highlight=False)
+
+
+@sources_app.command("list")
+def sources_list() -> None:
+    """Sources with their health: last success, last error, consecutive failures, items in 7 days."""
+    commands, _ = _collect_errors()
+    console.print(commands.render_sources_table(commands.list_sources(state.home, state.settings)))
+
+
+@sources_app.command("remove")
+def sources_remove(name: Annotated[str, typer.Argument(help="A source added with `sources add`.")]) -> None:
+    """Remove a source added by command."""
+    commands, _ = _collect_errors()
+    commands.remove_source(state.home, state.settings, name)
+    console.print(f"removed {name}", highlight=False)
+
+
+@sources_app.command("test")
+def sources_test(
+    name: Annotated[str, typer.Argument(help="Source name.")],
+    allow_private: Annotated[bool, typer.Option("--allow-private", help="Allow private addresses.")] = False,
+) -> None:
+    """Fetch a source once and print what would be stored (stores nothing)."""
+    commands, _ = _collect_errors()
+    result = commands.test_source(state.home, state.settings, name, allow_private=allow_private)
+    if result.error:
+        err.print(f"error: {result.error}", markup=False, highlight=False)
+        raise typer.Exit(1)
+    for found in result.items:
+        extra = ""
+        if found.score is not None or found.comments is not None:
+            extra = f"  (score {found.score or 0}, comments {found.comments or 0})"
+        console.print(f"{found.published:%Y-%m-%d %H:%M}  {found.title}  {found.url}{extra}", highlight=False, markup=False)
+    for warning in result.warnings:
+        err.print(f"warning: {warning}", markup=False, highlight=False)
+    total = sum(r.bytes for r in result.records)
+    console.print(f"{len(result.items)} items, {len(result.records)} requests, {total} bytes")
+
+
+@sources_app.command("import-opml")
+def sources_import_opml(file: Annotated[Path, typer.Argument(help="An OPML file of feeds.")]) -> None:
+    """Add every feed of an OPML file as an rss source."""
+    commands, _ = _collect_errors()
+    result = commands.import_opml(state.home, state.settings, file)
+    console.print(f"imported {len(result.added)} sources")
+    for entry, reason in result.bad:
+        err.print(f"skipped {entry}: {reason}", markup=False, highlight=False)
+    if result.bad and not result.added:
+        raise typer.Exit(1)
+
+
+@sources_app.command("export-opml")
+def sources_export_opml() -> None:
+    """Print every source as OPML."""
+    commands, _ = _collect_errors()
+    sys.stdout.write(commands.export_opml(state.home, state.settings))
+
+
 def main() -> None:
     try:
         app()
