@@ -4,8 +4,13 @@ Single-pass clustering against story centroids, in publication order: an item jo
 whose centroid is most similar when the similarity clears `THRESHOLD`, else it starts a story.
 Similarity is the cosine of multilingual embeddings plus a bonus for shared distinctive tokens
 (product names, version numbers, figures), which keeps two announcements by one company apart
-while joining an English and a Chinese report that name the same model. The cost is
-O(items x open stories), not quadratic in items.
+while joining an English and a Chinese report that name the same model.
+
+Candidate stories are those whose latest item is within `WINDOW_HOURS` of the item. Up to
+`EXACT_BELOW` items every such story is compared (exact); above it an inverted file of k-means
+cells over the item vectors (`ann.CellIndex`) plus an index of rare names supplies the
+candidates, so the cost grows about linearly with the number of items instead of with
+items × stories. Every join is recorded (`StoryMerge`) with its score and the shared tokens.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..models import Item, Story
+from .ann import CellIndex
 from .embed import Embedder, default_embedder
 
 THRESHOLD = 0.62
@@ -26,6 +32,10 @@ TOKEN_BONUS = 0.08  # per distinctive token shared with the story
 MAX_BONUS = 0.3
 CONFLICT = 0.08  # penalty when item and story name different things and share no token
 CANDIDATES = 8  # stories, by cosine, whose tokens are compared with the item's
+WINDOW_HOURS = 240.0  # a story quiet for longer than this (10 days) takes no new items
+EXACT_BELOW = 3000  # items; above this, candidates come from the ANN index
+NPROBE = 6
+NAME_POSTINGS = 32  # a name carried by more stories than this proposes no candidates
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9\-]*[0-9A-Z][A-Za-z0-9\-]*|[A-Z][a-z]{2,}[A-Za-z]*|\d+(?:\.\d+)+|\d{2,}")
 _COMMON = frozenset(
     "The This That With From What When Why How New Its After Over Into Says Said Inside Show Reddit "
@@ -57,39 +67,119 @@ def story_id(item: Item) -> str:
 
 
 @dataclass
+class StoryMerge:
+    """One item joining a story: the evidence the merge log keeps."""
+
+    story_id: str
+    item_url: str
+    into_url: str  # the story's first item
+    score: float
+    cosine: float
+    shared: list[str] = field(default_factory=list)
+    reason: str = "similar"
+
+
+@dataclass
+class ClusterResult:
+    stories: list[Story]
+    merges: list[StoryMerge] = field(default_factory=list)
+    method: str = "exact"
+
+
+@dataclass
 class _Open:
     members: list[int]
-    total: np.ndarray
     tokens: Counter = field(default_factory=Counter)
     names: set[str] = field(default_factory=set)
 
 
+class _Centroids:
+    """Running sums of member vectors in one growing matrix, with their norms."""
+
+    def __init__(self, dim: int, capacity: int):
+        self.total = np.zeros((max(capacity, 16), dim), dtype=np.float32)
+        self.norm = np.zeros(max(capacity, 16), dtype=np.float32)
+        self.last = np.zeros(max(capacity, 16), dtype=np.float64)  # newest member's timestamp
+        self.size = 0
+
+    def add(self, vector: np.ndarray, when: float) -> int:
+        if self.size == len(self.total):
+            self.total = np.vstack([self.total, np.zeros_like(self.total)])
+            self.norm = np.concatenate([self.norm, np.zeros_like(self.norm)])
+            self.last = np.concatenate([self.last, np.zeros_like(self.last)])
+        self.total[self.size] = vector
+        self.norm[self.size] = np.linalg.norm(vector) or 1.0
+        self.last[self.size] = when
+        self.size += 1
+        return self.size - 1
+
+    def join(self, k: int, vector: np.ndarray, when: float) -> None:
+        self.total[k] += vector
+        self.norm[k] = np.linalg.norm(self.total[k]) or 1.0
+        self.last[k] = max(self.last[k], when)
+
+    def cosines(self, ks: np.ndarray, vector: np.ndarray) -> np.ndarray:
+        return (self.total[ks] @ vector) / self.norm[ks]
+
+
 def cluster(items: list[Item], embedder: Embedder | None = None) -> list[Story]:
     """Group items into stories; each story's items are ordered by publication time."""
+    return cluster_items(items, embedder).stories
+
+
+def cluster_items(
+    items: list[Item],
+    embedder: Embedder | None = None,
+    vectors: np.ndarray | None = None,
+    exact_below: int = EXACT_BELOW,
+    window_hours: float = WINDOW_HOURS,
+) -> ClusterResult:
+    """Cluster `items` (embedding them unless `vectors`, one L2-normalised row per item, is
+    given) and return the stories with the merge log."""
     if not items:
-        return []
-    embedder = embedder or default_embedder()
-    order = sorted(range(len(items)), key=lambda i: (items[i].published, items[i].url))
-    vectors = embedder.embed([story_text(items[i]) for i in range(len(items))])
+        return ClusterResult(stories=[])
+    if vectors is None:
+        vectors = (embedder or default_embedder()).embed([story_text(item) for item in items])
+    vectors = np.asarray(vectors, dtype=np.float32)
+    n = len(items)
+    order = sorted(range(n), key=lambda i: (items[i].published, items[i].url))
+    times = [item.published.timestamp() for item in items]
     plain_words = {w for item in items for w in _LOWER_WORD.findall(f"{item.title} {item.text}")}
     tokens = [distinctive_tokens(item, plain_words) for item in items]
     document_freq = Counter(tok for toks in tokens for tok in toks)
     # A token carried by most of the day's items says nothing about which event an item is.
-    idf = {tok: min(1.0, math.log(len(items) / df + 1) / math.log(len(items) / 2 + 1))
-           for tok, df in document_freq.items()} if len(items) > 2 else {}
-
+    idf = {tok: min(1.0, math.log(n / df + 1) / math.log(n / 2 + 1))
+           for tok, df in document_freq.items()} if n > 2 else {}
     # Names: non-numeric tokens that few of the day's items carry.
     names = [{t for t in toks if not t.replace(".", "").isdigit() and idf.get(t, 1.0) >= 0.5} for toks in tokens]
-    open_stories: list[_Open] = []
-    reasons: dict[int, list[str]] = {}
+
+    exact = n < exact_below
+    index = None if exact else CellIndex(vectors, nprobe=NPROBE)
+    postings: dict[str, list[int]] = {}
+    window = window_hours * 3600
+    centroids = _Centroids(vectors.shape[1], min(n, 4096))
+    stories: list[_Open] = []
+    joins: list[tuple[int, int, float, float, list[str]]] = []  # item, story, score, cosine, shared
+
     for i in order:
-        best, best_score, best_shared = -1, -1.0, []
-        if open_stories:
-            centroids = np.vstack([s.total / np.linalg.norm(s.total) for s in open_stories])
-            cosines = centroids @ vectors[i]
+        if exact:
+            ks = np.arange(len(stories))
+        else:
+            found = index.candidates(i)
+            for name in names[i]:
+                posting = postings.get(name)
+                if posting and len(posting) <= NAME_POSTINGS:
+                    found.update(posting)
+            ks = np.fromiter(found, dtype=np.int64, count=len(found))
+        best, best_score, best_cos, best_shared = -1, -1.0, 0.0, []
+        if len(ks):
+            ks = ks[centroids.last[ks] >= times[i] - window]
+        if len(ks):
+            cosines = centroids.cosines(ks, vectors[i])
+            top = np.argsort(-cosines)[:CANDIDATES]
             # Tokens only re-rank the stories the embedding already finds close.
-            for k in np.argsort(-cosines)[:CANDIDATES]:
-                story = open_stories[k]
+            for j in top:
+                story = stories[ks[j]]
                 shared = [t for t in tokens[i] if story.tokens[t]]
                 # A token counts by how rare it is in the day, how much of the story carries it,
                 # and half when it is only a number.
@@ -101,33 +191,41 @@ def cluster(items: list[Item], embedder: Embedder | None = None) -> list[Story]:
                 bonus = min(MAX_BONUS, TOKEN_BONUS * evidence)
                 if not shared and names[i] and story.names:
                     bonus = -CONFLICT  # both name products or people, and not the same ones
-                score = float(cosines[k]) + bonus
+                score = float(cosines[j]) + bonus
                 if score > best_score:
-                    best, best_score, best_shared = k, score, shared
+                    best, best_score, best_cos, best_shared = int(ks[j]), score, float(cosines[j]), shared
         if best >= 0 and best_score >= THRESHOLD:
-            story = open_stories[best]
+            story = stories[best]
             story.members.append(i)
-            story.total = story.total + vectors[i]
             story.tokens.update(tokens[i])
+            new_names = names[i] - story.names
             story.names |= names[i]
-            why = f"{items[i].url} joined at {best_score:.2f}"
-            if best_shared:
-                why += " sharing " + ", ".join(sorted(best_shared)[:5])
-            reasons.setdefault(story.members[0], []).append(why)
+            centroids.join(best, vectors[i], times[i])
+            joins.append((i, best, best_score, best_cos, best_shared))
+            k = best
         else:
-            open_stories.append(
-                _Open(members=[i], total=vectors[i].copy(), tokens=Counter(tokens[i]), names=set(names[i]))
-            )
+            k = centroids.add(vectors[i], times[i])
+            stories.append(_Open(members=[i], tokens=Counter(tokens[i]), names=set(names[i])))
+            new_names = names[i]
+        if index is not None:
+            index.register(i, k)
+            for name in new_names:
+                postings.setdefault(name, []).append(k)
 
-    stories = []
-    for story in open_stories:
-        members = [items[i] for i in story.members]
-        stories.append(
-            Story(
-                id=story_id(members[0]),
-                title=members[0].title,
-                items=members,
-                reasons=reasons.get(story.members[0], []),
-            )
-        )
-    return stories
+    ids = [story_id(items[s.members[0]]) for s in stories]
+    reasons: dict[int, list[str]] = {}
+    merges: list[StoryMerge] = []
+    for i, k, score, cosine, shared in joins:
+        why = f"{items[i].url} joined at {score:.2f}"
+        if shared:
+            why += " sharing " + ", ".join(sorted(shared)[:5])
+        reasons.setdefault(k, []).append(why)
+        reason = f"cosine {cosine:.2f}" + (f" + shared {', '.join(sorted(shared)[:5])}" if shared else "")
+        merges.append(StoryMerge(ids[k], items[i].url, items[stories[k].members[0]].url,
+                                 round(score, 3), round(cosine, 3), sorted(shared), reason))
+    result = [
+        Story(id=ids[k], title=items[s.members[0]].title, items=[items[i] for i in s.members],
+              reasons=reasons.get(k, []))
+        for k, s in enumerate(stories)
+    ]
+    return ClusterResult(stories=result, merges=merges, method="exact" if exact else "ann")
