@@ -1,7 +1,9 @@
-"""Charts with Chinese labels: stories per section today, and a 14-day history when given.
+"""Charts: stories per section today, and a 14-day history when given.
 
-Drawn with matplotlib's Agg backend in ``Noto Sans CJK SC``; a missing font is an error (a chart
-of empty boxes is worse than no chart). Each chart exists as PNG (HTML, WeChat) and SVG (PDF,
+Captions, titles and axis labels are in the report's language (:mod:`dailybrief.render.labels`).
+Drawn with matplotlib's Agg backend in ``Noto Sans CJK SC`` (it has Latin glyphs too, and section
+titles may be Chinese in any report); a missing font is an error (a chart of empty boxes is worse
+than no chart). Each chart exists as PNG (HTML, WeChat) and SVG (PDF,
 ``charts/``). The ``charts`` format writes them to ``out_dir/charts/``.
 """
 
@@ -14,6 +16,7 @@ from pathlib import Path
 
 from dailybrief.models import Report
 from dailybrief.render.context import History, RenderContext, RenderError, write_atomic
+from dailybrief.render.labels import Labels, format_date, labels
 
 FONT_FAMILY = "Noto Sans CJK SC"
 INK = "#1f2a44"
@@ -23,7 +26,7 @@ PALETTE = ["#1f4e79", "#8c1c13", "#5b7f3a", "#b7791f", "#6b4c9a", "#2c7a7b", "#7
 
 @dataclass(frozen=True)
 class Chart:
-    """One chart: a file stem, a Chinese caption and its PNG and SVG bytes."""
+    """One chart: a file stem, a caption in the report's language and its PNG and SVG bytes."""
 
     name: str
     caption: str
@@ -73,69 +76,78 @@ def _save(fig, name: str, caption: str) -> Chart:
     return Chart(name, caption, png.getvalue(), svg.getvalue())
 
 
-def _short(title: str, limit: int = 14) -> str:
+def _short(title: str, limit: int = 14, language: str = "zh") -> str:
+    """The theme part of a section title, cut to ``limit`` characters (Chinese; 2.5× for others).
+
+    Latin letters are about half as wide as Chinese characters, so an English label gets more.
+    """
+    limit = limit if language == "zh" else int(limit * 2.5)
     head = title.split("：")[0].split(":")[0].strip()
     return head if len(head) <= limit else head[: limit - 1] + "…"
 
 
-def sections_chart(report: Report) -> Chart:
+def sections_chart(report: Report, t: Labels | None = None) -> Chart:
     """Horizontal bars: stories per section in today's report, in section order."""
+    t = t or labels(report.language)
     plt = _pyplot()
-    labels = [f"{i}. {_short(s.title)}" for i, s in enumerate(report.sections, 1)]
+    names = [f"{i}. {_short(s.title, language=t.language)}" for i, s in enumerate(report.sections, 1)]
     counts = [len(s.stories) for s in report.sections]
-    fig, ax = plt.subplots(figsize=(6.4, 0.42 * max(len(labels), 2) + 0.6))
+    fig, ax = plt.subplots(figsize=(6.4, 0.42 * max(len(names), 2) + 0.6))
     try:
-        bars = ax.barh(range(len(labels)), counts, color="#1f4e79", height=0.55)
-        ax.set_yticks(range(len(labels)), labels)
+        bars = ax.barh(range(len(names)), counts, color="#1f4e79", height=0.55)
+        ax.set_yticks(range(len(names)), names)
         ax.invert_yaxis()
         ax.bar_label(bars, padding=3, color=INK)
-        ax.set_xlabel("报道数（条）")
-        ax.set_title(f"{report.date} 各板块报道数", loc="left", fontsize=10, color=INK)
+        ax.set_xlabel(t.chart_count_axis)
+        title = t.fmt("chart_sections_title", date=report.date, date_text=format_date(report.date, t.language))
+        ax.set_title(title, loc="left", fontsize=10, color=INK)
         ax.spines[["top", "right"]].set_visible(False)
         ax.xaxis.get_major_locator().set_params(integer=True)
         ax.set_xlim(0, max(counts + [1]) * 1.15)
-        return _save(fig, "sections", "今日各板块报道数")
+        return _save(fig, "sections", t.chart_sections_caption)
     finally:
         plt.close(fig)
 
 
-def history_chart(history: History) -> Chart:
+def history_chart(history: History, t: Labels | None = None) -> Chart:
     """Stacked bars: stories per section over the last (up to) 14 days."""
+    t = t or labels("zh")
     plt = _pyplot()
     days = sorted(history, key=lambda d: d[0])[-14:]
     titles: list[str] = []
     for _, per in days:
-        for t in per:
-            if t not in titles:
-                titles.append(t)
+        for title in per:
+            if title not in titles:
+                titles.append(title)
     fig, ax = plt.subplots(figsize=(6.4, 2.8))
     try:
         bottom = [0] * len(days)
         x = range(len(days))
-        for i, t in enumerate(titles):
-            vals = [per.get(t, 0) for _, per in days]
-            ax.bar(x, vals, bottom=bottom, color=PALETTE[i % len(PALETTE)], width=0.7, label=_short(t, 10))
+        for i, title in enumerate(titles):
+            vals = [per.get(title, 0) for _, per in days]
+            ax.bar(x, vals, bottom=bottom, color=PALETTE[i % len(PALETTE)], width=0.7, label=_short(title, 10, t.language))
             bottom = [b + v for b, v in zip(bottom, vals)]
         ax.set_xticks(list(x), [d[5:] if len(d) >= 10 else d for d, _ in days], rotation=45, ha="right")
-        ax.set_ylabel("报道数（条）")
-        ax.set_title(f"近 {len(days)} 日各板块报道数", loc="left", fontsize=10, color=INK)
+        ax.set_ylabel(t.chart_count_axis)
+        ax.set_title(t.fmt("chart_history_title", n=len(days)), loc="left", fontsize=10, color=INK)
         ax.spines[["top", "right"]].set_visible(False)
         ax.yaxis.get_major_locator().set_params(integer=True)
         ax.legend(fontsize=7, frameon=False, ncol=min(3, max(1, len(titles))), loc="upper left",
                   bbox_to_anchor=(0, -0.28))
-        return _save(fig, "history", f"近 {len(days)} 日各板块报道数")
+        return _save(fig, "history", t.fmt("chart_history_caption", n=len(days)))
     finally:
         plt.close(fig)
 
 
-def build_charts(report: Report, history: History | None = None) -> list[Chart]:
+def build_charts(report: Report, history: History | None = None, t: Labels | None = None) -> list[Chart]:
     """Today's chart, plus the history chart when ``history`` has at least two days.
 
     (A one-day "history" is the same information as today's chart, drawn as one wide bar.)
     """
-    charts = [sections_chart(report)] if report.sections else []
+    t = t or labels(report.language)
+    charts = [sections_chart(report, t)] if report.sections else []
     if history and len({d for d, _ in history}) >= 2:
-        charts.append(history_chart(history))
+        charts.append(history_chart(history, t))
     return charts
 
 
@@ -144,7 +156,7 @@ class ChartsRenderer:
     filename = "charts/"
 
     def render(self, ctx: RenderContext) -> list[Path]:
-        charts = ctx.__dict__.get("charts") or build_charts(ctx.report, ctx.history)  # errors: this format
+        charts = ctx.__dict__.get("charts") or build_charts(ctx.report, ctx.history, ctx.t)  # errors: this format
         ctx.__dict__["charts"] = charts  # share with html/pdf/wechat (cached_property slot)
         folder = ctx.out_dir / "charts"
         written = []

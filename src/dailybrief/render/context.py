@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import jinja2
 
 from dailybrief.models import Report
+from dailybrief.render.labels import Labels, format_date, labels
 
 if TYPE_CHECKING:  # pragma: no cover
     from dailybrief.render.charts import Chart
@@ -79,12 +80,29 @@ class RenderContext:
             raise RenderError(f"template {name}: {exc}") from exc
 
     @cached_property
+    def t(self) -> Labels:
+        """The fixed labels in the report's language (see :mod:`dailybrief.render.labels`)."""
+        return labels(self.report.language)
+
+    @property
+    def date_text(self) -> str:
+        """The report date as readers see it: ``2026 年 4 月 17 日`` or ``17 April 2026``."""
+        return format_date(self.report.date, self.report.language)
+
+    def template_values(self) -> dict[str, object]:
+        """Values every Jinja2 template gets: ``report``, ``t`` (labels), ``date_text``.
+
+        ``date_cn`` is the same as ``date_text`` (its old name, kept for custom templates).
+        """
+        return {"report": self.report, "t": self.t, "date_text": self.date_text, "date_cn": self.date_text}
+
+    @cached_property
     def charts(self) -> list[Chart]:
         """Charts for today (and the history, when given); empty with a note if they fail."""
         from dailybrief.render.charts import build_charts
 
         try:
-            return build_charts(self.report, self.history)
+            return build_charts(self.report, self.history, self.t)
         except Exception as exc:  # charts are an extra: the report must still render
             self.notes.append(f"charts/: charts omitted: {exc}")
             return []

@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 from dailybrief.models import Report
 from dailybrief.render.citations import Cite, segments
 from dailybrief.render.context import RenderContext, write_atomic
-from dailybrief.render.markdown import date_cn
+from dailybrief.render.labels import Labels, html_lang
 
 
 def safe_url(url: str) -> str:
@@ -25,7 +25,7 @@ def safe_url(url: str) -> str:
     return url.strip() if scheme in {"http", "https", "mailto"} else "#"
 
 
-def cite_html(text: str, report: Report) -> Markup:
+def cite_html(text: str, report: Report, t: Labels) -> Markup:
     """Escaped paragraph text with each marker as a link to its reference plus a preview."""
     out: list[str] = []
     for seg in segments(text, report):
@@ -34,10 +34,10 @@ def cite_html(text: str, report: Report) -> Markup:
             meta = " · ".join(x for x in (ref.source, ref.published[:10]) if x)
             out.append(
                 Markup(
-                    '<sup class="cite"><a href="#ref-{n}" aria-label="参考文献 {n}">[{n}]</a>'
+                    '<sup class="cite"><a href="#ref-{n}" aria-label="{aria}">[{n}]</a>'
                     '<span class="pop" role="tooltip"><cite>{title}</cite><span class="meta">{meta}</span>'
                     "</span></sup>"
-                ).format(n=seg.n, title=ref.title, meta=meta)
+                ).format(n=seg.n, aria=t.fmt("cite_aria", n=seg.n), title=ref.title, meta=meta)
             )
         else:
             out.append(str(escape(seg)))
@@ -46,14 +46,12 @@ def cite_html(text: str, report: Report) -> Markup:
 
 def html_values(ctx: RenderContext) -> dict[str, object]:
     """Values shared by the HTML and WeChat templates."""
-    r = ctx.report
     return {
-        "report": r,
-        "date_cn": date_cn(r.date),
+        **ctx.template_values(),
         "charts": ctx.charts,
         "qr_codes": ctx.qr_codes,
         "safe_url": safe_url,
-        "lang": {"zh": "zh-CN"}.get(r.language, r.language or "zh-CN"),
+        "lang": html_lang(ctx.report.language),
     }
 
 
@@ -64,7 +62,7 @@ class HTMLRenderer:
     def render(self, ctx: RenderContext) -> list[Path]:
         values = html_values(ctx)
         text = ctx.render_template(
-            "report.html.j2", autoescape=True, cite=lambda t: cite_html(t, ctx.report), **values
+            "report.html.j2", autoescape=True, cite=lambda text: cite_html(text, ctx.report, ctx.t), **values
         )
         return [write_atomic(ctx.out_dir / self.filename, text)]
 

@@ -39,19 +39,12 @@ class MarkdownRenderer:
         text = ctx.render_template(
             "report.md.j2",
             autoescape=False,
-            report=r,
             cited=lambda t: md_cited(t, r),
             esc=md_escape,
             url=md_url,
-            date_cn=date_cn(r.date),
+            **ctx.template_values(),
         )
         return [write_atomic(ctx.out_dir / self.filename, text)]
-
-
-def date_cn(iso: str) -> str:
-    """``2026-04-17`` → ``2026 年 4 月 17 日`` (unchanged if not a date)."""
-    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2}).*", iso)
-    return f"{m[1]} 年 {int(m[2])} 月 {int(m[3])} 日" if m else iso
 
 
 RENDERER = MarkdownRenderer()

@@ -4,9 +4,10 @@ The report never becomes typst markup: :func:`pdf_data` turns it into plain JSON
 citation numbers), which the template ``report.typ`` reads with ``json("data.json")`` and inserts
 as text. Charts (SVG) and QR codes (SVG) sit next to it in a temporary root folder. Any typst
 warning (an unknown font family above all) is an error, so a PDF with substituted fonts is never
-published. Output: title block, 摘要, 目录 with dot leaders and page numbers (clickable), numbered
-sections, numbered story lists, 参考文献 with italic titles and clickable URLs, contact page with QR
-codes; running header, page numbers, bookmarks and document metadata.
+published. Output: title block, summary, contents with dot leaders and page numbers (clickable),
+numbered sections, numbered story lists, references with italic titles and clickable URLs, contact
+page with QR codes; running header, page numbers, bookmarks and document metadata. Labels, the date
+and the document language follow ``report.language`` (:mod:`dailybrief.render.labels`).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from dailybrief.models import Report
 from dailybrief.render.citations import Cite, segments
 from dailybrief.render.context import RenderContext, RenderError, write_atomic
 from dailybrief.render.fonts import printable
-from dailybrief.render.markdown import date_cn
+from dailybrief.render.labels import typst_lang
 
 _COMPILER: Any = None
 
@@ -39,7 +40,9 @@ def _breakable_url(url: str) -> str:
 def pdf_data(ctx: RenderContext, charts: list[str], qr_files: list[str]) -> dict[str, Any]:
     """The JSON document the typst template reads."""
     r = ctx.report
+    t = ctx.t
     org = r.organisation
+    lang, region = typst_lang(r.language)
     try:
         d = _date.fromisoformat(r.date[:10])
         ymd = {"year": d.year, "month": d.month, "day": d.day}
@@ -59,14 +62,17 @@ def pdf_data(ctx: RenderContext, charts: list[str], qr_files: list[str]) -> dict
     return {
         "title": printable(r.title),
         "date": r.date,
-        "date_cn": date_cn(r.date),
+        "date_text": ctx.date_text,
+        "date_cn": ctx.date_text,  # old name of date_text, kept for custom templates
         "ymd": ymd,
-        "lang": r.language or "zh",
+        "lang": lang,
+        "region": region,
+        "t": t.as_dict(),
         "org": {
             "name": printable(org.name),
             "partner": printable(org.partner),
             "website": org.website,
-            "contact_title": printable(org.contact_title or "联系我们"),
+            "contact_title": printable(org.contact_title or t.contact),
             "contacts": contacts,
         },
         "summary": _rich(r.summary, r),
@@ -91,8 +97,14 @@ def pdf_data(ctx: RenderContext, charts: list[str], qr_files: list[str]) -> dict
             for ref in r.references
         ],
         "charts": charts,
-        "keywords": [printable(s.title.split("：")[0]) for s in r.sections],
+        "keywords": [printable(_keyword(s.title, lang)) for s in r.sections],
     }
+
+
+def _keyword(title: str, lang: str) -> str:
+    """The theme part of a section title: before the first ``：`` (and ``: `` if not Chinese)."""
+    head = title.split("：")[0]
+    return head if lang == "zh" else head.split(": ")[0]
 
 
 def _compiler():
