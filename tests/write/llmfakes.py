@@ -32,7 +32,7 @@ def _is_zh(text: str) -> bool:
 
 def _brief(user: str, language: str) -> dict:
     facts, header, body = [], None, []
-    for line in user.splitlines()[1:] + ["[end] · "]:
+    for line in user.splitlines()[1:] + ["[end] - · -"]:
         match = _HEADER.match(line)
         if match:
             if header is not None:
@@ -102,6 +102,8 @@ def _summary(user: str, language: str) -> dict:
 
 def respond(messages: list[dict[str, str]]) -> str:
     """A valid answer to any of our prompts, built from the prompt."""
+    if len(messages) < 2:
+        return json.dumps({"ok": True})
     system, user = messages[0]["content"], messages[1]["content"]
     language = "zh" if "Chinese" in system else "en"
     if system.startswith("TASK: brief"):
