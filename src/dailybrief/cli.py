@@ -410,6 +410,125 @@ def sources_export_opml() -> None:
     sys.stdout.write(commands.export_opml(state.home, state.settings))
 
 
+# -- stories (editor view and corrections) ---------------------------------------------------
+
+stories_app = typer.Typer(
+    help="List the stories of a date with their items; split or merge them (builds respect it).",
+    invoke_without_command=True,
+)
+app.add_typer(stories_app, name="stories")
+
+
+def _story_build(store: Store, day: date, rebuild: bool = False):  # noqa: ANN202 - StoryBuild
+    from .process.engine import latest_build, stories_for_day
+
+    build_ = None if rebuild else latest_build(store, day)
+    if build_ is None:
+        stories_for_day(store, state.settings, day)
+        build_ = latest_build(store, day)
+    return build_
+
+
+@stories_app.callback()
+def stories_list(
+    ctx: typer.Context,
+    date_: Annotated[Optional[str], typer.Option("--date", help="Report date, YYYY-MM-DD.")] = None,
+    rebuild: Annotated[bool, typer.Option(help="Cluster again instead of showing the last build.")] = False,
+    log: Annotated[bool, typer.Option("--log", help="Also print the merge log (reason and score).")] = False,
+) -> None:
+    """Stories of the last build for --date (clustering the day first if it has none)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if not date_:
+        raise InputError("--date: required, e.g. dailybrief stories --date 2026-04-17")
+    with state.store() as store:
+        build_ = _story_build(store, parse_date(date_), rebuild)
+        titles = {it.url: it.title for it in store.items()} if build_.stories else {}
+    for n, story in enumerate(build_.stories, 1):
+        console.print(f"{n:>3}. {story.id} [{story.status}] {story.title}", markup=False, highlight=False)
+        for url in story.item_urls:
+            console.print(f"       {url}  {titles.get(url, '')[:70]}", markup=False, highlight=False)
+    if log:
+        for m in build_.merges:
+            score = f"{m.score:.3f}" if m.score is not None else "-"
+            console.print(f"merge {m.kind:<9} {score:>6} {m.item_url} -> {m.into_url or m.story}: {m.reason}",
+                          markup=False, highlight=False)
+    console.print(f"{len(build_.stories)} stories, {sum(len(s.item_urls) for s in build_.stories)} items "
+                  f"(build {build_.id}, {build_.created}, {build_.method}, {build_.embedder})", highlight=False)
+
+
+def _override(kind: str, refs: list[str], date_: Optional[str], note: str) -> None:
+    from .store.stories import add_override
+
+    with state.store() as store:
+        day = parse_date(date_) if date_ else None
+        urls: list[str] = []
+        for ref in refs:
+            if ref.startswith("s-"):
+                if day is None:
+                    raise InputError(f"{ref}: a story id needs --date to find its items")
+                story = next((s for s in _story_build(store, day).stories if s.id == ref), None)
+                if story is None:
+                    raise InputError(f"{ref}: no such story on {day}")
+                urls.extend(story.item_urls)
+            else:
+                urls.append(ref)
+        saved = add_override(store, kind, urls, day.isoformat() if day else "", note)
+        console.print(f"override {saved.id}: {kind} {len(urls)} item(s); later builds apply it", highlight=False)
+        if day is not None:
+            build_ = _story_build(store, day, rebuild=True)
+            for story in build_.stories:
+                if set(story.item_urls) & set(urls):
+                    console.print(f"  {story.id}: {len(story.item_urls)} item(s) {story.title}", markup=False, highlight=False)
+
+
+@stories_app.command("split")
+def stories_split(
+    urls: Annotated[list[str], typer.Argument(help="Item URLs to take out of their stories (they form one story).")],
+    date_: Annotated[Optional[str], typer.Option("--date", help="Rebuild this date's stories and show the result.")] = None,
+    note: Annotated[str, typer.Option(help="Why (kept with the override).")] = "",
+) -> None:
+    """Take items out of their stories into a story of their own; stored, later builds respect it."""
+    _override("split", urls, date_, note)
+
+
+@stories_app.command("merge")
+def stories_merge(
+    refs: Annotated[list[str], typer.Argument(help="Story ids (with --date) or item URLs; their stories become one.")],
+    date_: Annotated[Optional[str], typer.Option("--date", help="Report date the story ids belong to.")] = None,
+    note: Annotated[str, typer.Option(help="Why (kept with the override).")] = "",
+) -> None:
+    """Merge the stories holding these items (or story ids) into one; stored, later builds respect it."""
+    if len(refs) < 2 and not (refs and refs[0].startswith("s-")):
+        raise InputError("merge: name at least two stories or items")
+    _override("merge", refs, date_, note)
+
+
+eval_app = typer.Typer(help="Measure quality on labelled data.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+
+@eval_app.command("clustering")
+def eval_clustering(file: Annotated[Path, typer.Argument(help="JSON Lines items with a gold `story` label.")]) -> None:
+    """Dedupe and cluster labelled items; print B-cubed precision, recall, F1 and story counts."""
+    from .importer import read_file
+    from .process.embed import default_embedder
+    from .process.evaluate import evaluate_clustering
+
+    if not file.is_file():
+        raise InputError(f"{file}: no such file")
+    found, rejected = read_file(file)
+    for rejection in rejected:
+        err.print(f"{file}:{rejection.line}: rejected: {rejection.reason}", markup=False, highlight=False)
+    try:
+        score = evaluate_clustering(found)
+    except ValueError as exc:
+        raise InputError(f"{file}: {exc}") from None
+    console.print(f"items {score.items}\nprecision {score.precision:.4f}\nrecall {score.recall:.4f}\n"
+                  f"f1 {score.f1:.4f}\nstories {score.predicted_stories} (gold {score.gold_stories})\n"
+                  f"embedder {default_embedder().name}", highlight=False)
+
+
 def main() -> None:
     try:
         app()

@@ -72,6 +72,7 @@ class Story(BaseModel):
     importance: float = 0.0
     status: StoryStatus = "new"
     reasons: list[str] = Field(default_factory=list)  # why its items were grouped
+    earlier_reports: list[str] = Field(default_factory=list)  # dates of reports that had it
 
     @property
     def lead(self) -> Item:

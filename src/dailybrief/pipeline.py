@@ -17,11 +17,10 @@ from pathlib import Path
 from .config import Settings
 from .models import Report
 from .process.dedupe import dedupe
-from .process.embed import default_embedder
 from .process.rank import rank_stories, source_weight
 from .process.relevance import filter_relevant
 from .process.sections import assign_sections
-from .process.stories import cluster
+from .process.engine import cached_embedder, cluster_stories, novelty
 from .process.window import report_window
 from .store import Store
 from .write.assemble import build_report
@@ -102,12 +101,16 @@ def build(store: Store, settings: Settings, options: BuildOptions, progress: Pro
             weights[item.source] = source_weight(item, settings)
         deduped = dedupe(items, weights)
     with timer.stage("stories"):
-        embedder = default_embedder()
-        stories = cluster(deduped.items, embedder)
+        embedder = cached_embedder(store)  # vectors cached per text hash in the database
+        clustered = cluster_stories(store, options.day, deduped, embedder)
+        stories = clustered.stories
     with timer.stage("relevance"):
         relevant = filter_relevant(stories, settings, embedder)
     with timer.stage("rank"):
         ranked = rank_stories(relevant.stories, settings, start, end)
+        # Novelty against the last 7 days of reports: repeats are left out of the report.
+        fresh = novelty(store, options.day, language, ranked, embedder, build=clustered.build)
+        ranked = fresh.reportable
     with timer.stage("sections"):
         sections = assign_sections(ranked, settings, language, embedder)
     with timer.stage("write"):
@@ -126,9 +129,22 @@ def build(store: Store, settings: Settings, options: BuildOptions, progress: Pro
             "sections": len(draft.sections),
             "dropped": [vars(d) for d in relevant.dropped],
             "embedder": embedder.name,
+            "story_build": clustered.build,
+            "clustering": clustered.method,
+            "story_merges": sum(1 for m in clustered.merge_log if m.kind == "story"),
+            "overrides_applied": clustered.overrides_applied,
+            "novelty": fresh.counts,
+            "repeats": [
+                {"id": s.id, "title": s.title, "earlier_reports": s.earlier_reports} for s in fresh.repeats
+            ],
+            "embedding_cache": {"hits": embedder.hits, "misses": embedder.misses},
             "writer": draft.notes,
         }
         report = build_report(draft, sections, settings, options.day.isoformat(), language, stats)
+        earlier = {story.id: story.earlier_reports for story in fresh.stories}
+        for report_section in report.sections:
+            for report_story in report_section.stories:
+                report_story.earlier_reports = earlier.get(report_story.id, [])
     with timer.stage("verify"):
         known = {item.url: item for item in items} | {item.url: item for item in deduped.items}
         report, _ = verify_report(report, known, keep_unsupported=options.keep_unsupported)

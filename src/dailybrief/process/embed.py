@@ -12,7 +12,9 @@ import hashlib
 import logging
 import re
 import zlib
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from typing import Protocol
 
 import numpy as np
 
@@ -20,6 +22,19 @@ log = logging.getLogger(__name__)
 
 DIM_FALLBACK = 2048
 _cache: dict[str, np.ndarray] = {}
+
+
+def text_key(text: str) -> str:
+    """The cache key of a text: a hash of its content."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
+
+
+class VectorCache(Protocol):
+    """Persistent vectors by (model, key); `store.embeddings.EmbeddingCache` implements it."""
+
+    def get(self, model: str, keys: Iterable[str]) -> dict[str, np.ndarray]: ...
+
+    def put(self, model: str, vectors: Mapping[str, np.ndarray]) -> None: ...
 
 
 class Embedder:
@@ -40,7 +55,7 @@ class Embedder:
             log.warning("embedding model unavailable (%s); using character n-grams", exc)
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        keys = [self.name + hashlib.blake2b(t.encode("utf-8"), digest_size=12).hexdigest() for t in texts]
+        keys = [self.name + text_key(t) for t in texts]
         missing = [i for i, key in enumerate(keys) if key not in _cache]
         if missing:
             vectors = self._encode([texts[i] for i in missing])
@@ -80,6 +95,45 @@ def _normalise_rows(matrix: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
     return matrix / norms
+
+
+class CachedEmbedder:
+    """An `Embedder` backed by a persistent cache (the database): texts already embedded by the
+    same model are read back, the others embedded and written. Same interface as `Embedder`."""
+
+    def __init__(self, embedder: Embedder, cache: VectorCache):
+        self.embedder = embedder
+        self.cache = cache
+        self.hits = 0
+        self.misses = 0
+
+    @property
+    def name(self) -> str:
+        return self.embedder.name
+
+    @property
+    def fallback_reason(self) -> str:
+        return self.embedder.fallback_reason
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return self.embedder.embed([])
+        keys = [text_key(t) for t in texts]
+        model = self.name
+        found = self.cache.get(model, keys)
+        missing = list(dict.fromkeys(k for k in keys if k not in found))
+        self.hits += len(keys) - sum(1 for k in keys if k not in found)
+        self.misses += len(missing)
+        if missing:
+            first = {k: t for k, t in zip(keys, texts)}
+            vectors = self.embedder.embed([first[k] for k in missing])
+            if self.embedder.name == model:  # the model did not fall back half-way
+                new = dict(zip(missing, vectors))
+                self.cache.put(model, new)
+            else:
+                return self.embedder.embed(texts)  # keep one vector space for the whole call
+            found.update(new)
+        return np.vstack([found[k] for k in keys]).astype(np.float32, copy=False)
 
 
 @lru_cache(maxsize=1)

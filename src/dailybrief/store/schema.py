@@ -121,4 +121,11 @@ MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0002_sources_fetch_log_articles", _create(sources, fetch_log, articles)),
     ("0003_reports", _create(reports)),
     ("0004_llm_cache", _create(llm_cache)),
+    ("0005_story_engine", lambda conn: _story_engine(conn)),
 ]
+
+
+def _story_engine(conn: Connection) -> None:
+    from .story_tables import create_story_tables  # defined beside the queries that use them
+
+    create_story_tables(conn)

@@ -1,0 +1,105 @@
+"""Novelty: each story against the stories of the last days' reports.
+
+A story matches an earlier reported story when they share an item (canonical or copy URL), or
+when their centroids are very close (`SIMILAR`), or close (`RELATED`) and they share a
+distinctive name. A matched story whose items were all in earlier reports is a `repeat` (left
+out of today's report); a matched story with new items is an `update`; the rest are `new`.
+Each story carries the dates of the reports it was in (`earlier_reports`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..models import Item, Report, Story
+from .embed import Embedder, default_embedder
+from .stories import distinctive_tokens, story_text
+
+SIMILAR = 0.82
+RELATED = 0.68
+
+
+@dataclass
+class Earlier:
+    """A story as an earlier report showed it."""
+
+    date: str
+    id: str
+    title: str
+    item_urls: list[str]
+
+
+@dataclass
+class NoveltyResult:
+    stories: list[Story]  # every story, status and earlier_reports set
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def reportable(self) -> list[Story]:
+        return [s for s in self.stories if s.status != "repeat"]
+
+    @property
+    def repeats(self) -> list[Story]:
+        return [s for s in self.stories if s.status == "repeat"]
+
+
+def earlier_stories(reports: Iterable[Report]) -> list[Earlier]:
+    return [
+        Earlier(report.date, story.id, story.title, list(story.item_urls))
+        for report in reports
+        for section in report.sections
+        for story in section.stories
+    ]
+
+
+def _urls(story: Story) -> set[str]:
+    return {u for it in story.items for u in (it.url, *(m.url for m in it.mirrors))}
+
+
+def _centroid(vectors: np.ndarray) -> np.ndarray:
+    c = vectors.mean(axis=0)
+    return c / (np.linalg.norm(c) or 1.0)
+
+
+def mark_novelty(
+    stories: list[Story], earlier: list[Earlier], earlier_items: dict[str, Item],
+    embedder: Embedder | None = None,
+) -> NoveltyResult:
+    """Set `status` and `earlier_reports` on each story (copies; order kept)."""
+    if not earlier or not stories:
+        marked = [s.model_copy(update={"status": "new", "earlier_reports": []}) for s in stories]
+        return NoveltyResult(marked, {"new": len(marked), "update": 0, "repeat": 0})
+    embedder = embedder or default_embedder()
+    names_of = lambda items: set().union(*(distinctive_tokens(it) for it in items)) if items else set()  # noqa: E731
+    known = [[earlier_items[u] for u in e.item_urls if u in earlier_items] for e in earlier]
+    dim = embedder.embed(["x"]).shape[1]
+    old_centroids = np.vstack([
+        _centroid(embedder.embed([story_text(it) for it in items])) if items else np.zeros(dim, dtype=np.float32)
+        for items in known
+    ])
+    old_names = [names_of(items) for items in known]
+    old_urls = [set(e.item_urls) for e in earlier]
+
+    marked: list[Story] = []
+    counts = {"new": 0, "update": 0, "repeat": 0}
+    for story in stories:
+        urls = _urls(story)
+        centroid = _centroid(embedder.embed([story_text(it) for it in story.items]))
+        sims = old_centroids @ centroid
+        names = names_of(story.items)
+        matched = [
+            k for k in range(len(earlier))
+            if urls & old_urls[k] or sims[k] >= SIMILAR or (sims[k] >= RELATED and names & old_names[k])
+        ]
+        if not matched:
+            status, dates = "new", []
+        else:
+            seen = set().union(*(old_urls[k] for k in matched))
+            status = "repeat" if urls <= seen else "update"
+            dates = sorted({earlier[k].date for k in matched})
+        counts[status] += 1
+        marked.append(story.model_copy(update={"status": status, "earlier_reports": dates}))
+    return NoveltyResult(marked, counts)
