@@ -62,10 +62,13 @@ def naive(server: ChatServer, store: Store, urls: list[str], language: str) -> t
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--lang", default="zh", choices=["zh", "en"])
+    parser.add_argument("--direct-tokens", type=int, default=None,
+                        help="llm.direct_tokens (0 = a brief per story for every section)")
     args = parser.parse_args()
     os.environ["BENCH_LLM_KEY"] = "bench-key"
     home = Path(tempfile.mkdtemp(prefix="writer-bench-"))
-    (home / "dailybrief.toml").write_text('[llm]\napi_key_env = "BENCH_LLM_KEY"\nmodel = "gpt-4o-mini"\n', "utf-8")
+    extra = f"direct_tokens = {args.direct_tokens}\n" if args.direct_tokens is not None else ""
+    (home / "dailybrief.toml").write_text(f'[llm]\napi_key_env = "BENCH_LLM_KEY"\nmodel = "gpt-4o-mini"\n{extra}', "utf-8")
     settings = load_settings(home)
     with ChatServer(responder) as server, Store.open(home) as store:
         import_file(store, SAMPLE)
