@@ -28,6 +28,7 @@ from .ann import CellIndex
 from .embed import Embedder, default_embedder
 
 THRESHOLD = 0.62
+FALLBACK_THRESHOLD = 0.75  # character n-gram vectors score unrelated texts higher (docs/story-engine.md)
 TOKEN_BONUS = 0.08  # per distinctive token shared with the story
 MAX_BONUS = 0.3
 CONFLICT = 0.08  # penalty when item and story name different things and share no token
@@ -133,13 +134,19 @@ def cluster_items(
     vectors: np.ndarray | None = None,
     exact_below: int = EXACT_BELOW,
     window_hours: float = WINDOW_HOURS,
+    threshold: float | None = None,
 ) -> ClusterResult:
     """Cluster `items` (embedding them unless `vectors`, one L2-normalised row per item, is
-    given) and return the stories with the merge log."""
+    given) and return the stories with the merge log. The join threshold defaults to
+    `THRESHOLD`, or `FALLBACK_THRESHOLD` when the embedder fell back to character n-grams."""
     if not items:
         return ClusterResult(stories=[])
     if vectors is None:
-        vectors = (embedder or default_embedder()).embed([story_text(item) for item in items])
+        embedder = embedder or default_embedder()
+        vectors = embedder.embed([story_text(item) for item in items])
+        if threshold is None and embedder.name == "char-ngram-hash":
+            threshold = FALLBACK_THRESHOLD
+    threshold = THRESHOLD if threshold is None else threshold
     vectors = np.asarray(vectors, dtype=np.float32)
     n = len(items)
     order = sorted(range(n), key=lambda i: (items[i].published, items[i].url))
@@ -194,7 +201,7 @@ def cluster_items(
                 score = float(cosines[j]) + bonus
                 if score > best_score:
                     best, best_score, best_cos, best_shared = int(ks[j]), score, float(cosines[j]), shared
-        if best >= 0 and best_score >= THRESHOLD:
+        if best >= 0 and best_score >= threshold:
             story = stories[best]
             story.members.append(i)
             story.tokens.update(tokens[i])
