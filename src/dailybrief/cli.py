@@ -443,7 +443,10 @@ def stories_list(
         raise InputError("--date: required, e.g. dailybrief stories --date 2026-04-17")
     with state.store() as store:
         build_ = _story_build(store, parse_date(date_), rebuild)
-        titles = {it.url: it.title for it in store.items()} if build_.stories else {}
+        from .store.stories import items_by_url
+
+        urls = [u for story in build_.stories for u in story.item_urls]
+        titles = {it.url: it.title for it in items_by_url(store, urls)}
     for n, story in enumerate(build_.stories, 1):
         console.print(f"{n:>3}. {story.id} [{story.status}] {story.title}", markup=False, highlight=False)
         for url in story.item_urls:
