@@ -55,7 +55,7 @@ state = State()
 def _global(
     home: Annotated[
         Optional[Path],
-        typer.Option("--home", help="Folder holding dailybrief.toml and the database [env: DAILYBRIEF_HOME; default ./.dailybrief]."),
+        typer.Option("--home", help="Folder holding dailybrief.toml and the database (env DAILYBRIEF_HOME; default ./.dailybrief)."),
     ] = None,
 ) -> None:
     state.home = resolve_home(home)
