@@ -3,9 +3,13 @@
 Prints the wall time of a first collect (everything new), of a second collect (every feed
 answers 304), of a sequential one-feed-at-a-time collect over the same feeds into a fresh
 database (the same code with concurrency 1), their ratio, and the peak memory (max RSS) of
-the collecting process. The feed servers run in a child process so they do not share the
-collector's CPU time slices under the GIL; they listen on several 127.0.0.x addresses so the
-feeds are spread over hosts as real subscriptions are (the per-host limit applies per address).
+the collecting process (and of its parse workers). The feed servers run in a child process so
+they do not share the collector's GIL; they listen on several 127.0.0.x addresses so the feeds
+are spread over hosts as real subscriptions are (the per-host limit applies per address). The
+server's own CPU time is printed too: it shares the machine's cores with the collector.
+Both collects use the same code and settings except concurrency; a run of >= 16 sources with
+concurrency > 1 parses in worker processes (`runner.POOL_MIN_SOURCES`), the sequential loop
+(concurrency 1) parses inline, as a one-at-a-time loop would.
 
     .venv/bin/python benchmarks/collect_bench.py [--feeds 1000] [--entries 30] [--hosts 50]
         [--latency 0.1] [--sequential N]   # N feeds for the sequential loop (default: all)
@@ -19,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import multiprocessing
+import os
 import resource
 import sys
 import tempfile
@@ -125,6 +130,15 @@ def timed_collect(home: Path, specs: list[SourceSpec], settings: CollectSettings
     return seconds, summary.totals.added, statuses.count("not modified"), len(summary.failed)
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a live process, from /proc (0 where there is no /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--feeds", type=int, default=1000)
@@ -145,11 +159,23 @@ def main() -> None:
         sys.exit("feed servers did not start")
     settings = CollectSettings(allow_private=True, fulltext=False)
     specs = specs_for(args.feeds, hosts, args.port)
+    load_before = os.getloadavg()
     try:
         with tempfile.TemporaryDirectory() as tmp:
             home = Path(tmp) / "concurrent"
+            server_cpu = _cpu_seconds(server.pid)
+            cpu = time.process_time()
             first, added, _, failed1 = timed_collect(home, specs, settings)
+            cpu = time.process_time() - cpu
+            server_cpu = _cpu_seconds(server.pid) - server_cpu
+            workers_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+            workers_cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
+            workers_cpu_s = workers_cpu.ru_utime + workers_cpu.ru_stime
             print(f"first collect:  {first:7.2f} s  {added} items added, {failed1} sources failed")
+            print(
+                f"  CPU: collector {cpu:.2f} s, parse workers {workers_cpu_s:.2f} s, "
+                f"feed server {server_cpu:.2f} s"
+            )
             second, _, not_modified, failed2 = timed_collect(home, specs, settings)
             print(f"second collect: {second:7.2f} s  {not_modified} of {len(specs)} answered 304, {failed2} failed")
             peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -164,7 +190,11 @@ def main() -> None:
         server.join(5)
     print(f"ratio sequential / first collect: {seq_full / first:5.1f}x   (target >= 30x)")
     print(f"second collect (all 304):        {second:5.2f} s  (target < 15 s)")
-    print(f"peak memory (max RSS, collector): {peak_mb:5.0f} MB (target < 500 MB)")
+    print(f"peak memory (max RSS, collector): {peak_mb:5.0f} MB (target < 500 MB); "
+          f"largest parse worker {workers_mb:.0f} MB (forked, pages shared with the collector)")
+    load_after = os.getloadavg()
+    print(f"load average (1 min) before / after: {load_before[0]:.2f} / {load_after[0]:.2f} "
+          f"on {os.cpu_count()} cores")
     print(
         f"settings: concurrency {settings.concurrency}, per_host {settings.per_host}, "
         f"{args.feeds} feeds x {args.entries} entries on {args.hosts} loopback hosts, "

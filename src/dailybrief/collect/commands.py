@@ -27,9 +27,9 @@ from ..process.normalise import canonical_url
 from ..store import Store
 from ..store import sources as source_store
 from ..store.sources import SourceStatus
-from .base import FetchOutcome, SourceContext, known_kinds, source_for
+from .base import FetchOutcome, SourceContext, known_kinds, prepared, source_for
 from .http import FetchRecord, make_client
-from .runner import CollectSummary, collect_async, prepare
+from .runner import CollectSummary, collect_async
 
 DEFAULT_SOURCE_KIND = {
     "rss": "news",
@@ -211,7 +211,7 @@ def test_source(
 
     outcome = asyncio.run(run())
     if outcome is not None:
-        result.items, dropped = prepare(outcome.items)
+        result.items, dropped = prepared(outcome)
         result.warnings = list(outcome.warnings)
         if dropped:
             result.warnings.append(f"{dropped} entries without a usable URL skipped")

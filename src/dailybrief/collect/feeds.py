@@ -22,7 +22,7 @@ from dateutil import parser as dateparser
 from ..config import SourceSpec
 from ..errors import CollectError
 from ..models import Item
-from .base import FetchOutcome, Source, SourceContext, plain_text, register
+from .base import FetchOutcome, Source, SourceContext, plain_text, prepare, register
 from .charset import to_utf8_xml
 
 FEED_ACCEPT = (
@@ -219,10 +219,24 @@ class FeedSource(Source):
         if response.not_modified:
             outcome.not_modified = True
             return outcome
-        parsed = parse_feed(response.body, response.headers.get("content-type"))
-        outcome.items = feed_items(parsed, self.spec, response.url, ctx.now)
+        outcome.items, outcome.dropped, bozo, problem = await ctx.compute(
+            read_feed, response.body, response.headers.get("content-type"), self.spec, response.url, ctx.now
+        )
+        outcome.prepared = True
         if response.truncated:
             outcome.warnings.append("response cut at the size cap")
-        if parsed.bozo and parsed.problem:
-            outcome.warnings.append(f"malformed feed: {parsed.problem[:200]}")
+        if bozo and problem:
+            outcome.warnings.append(f"malformed feed: {problem[:200]}")
         return outcome
+
+
+def read_feed(
+    body: bytes, content_type: str | None, spec: SourceSpec, base: str, now: datetime
+) -> tuple[list[Item], int, bool, str]:
+    """Parse a feed body into normalised items: (items, entries dropped, bozo, problem).
+
+    All CPU and no I/O, so the collector can run it in a worker process (`SourceContext.compute`).
+    """
+    parsed = parse_feed(body, content_type)
+    items, dropped = prepare(feed_items(parsed, spec, base, now))
+    return items, dropped, parsed.bozo, parsed.problem

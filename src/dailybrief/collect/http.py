@@ -21,8 +21,11 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import importlib.util
 import random
+import sys
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
@@ -34,6 +37,14 @@ from ..config import CollectSettings
 from ..errors import CollectError
 from .charset import decode
 from .safety import AddressGuard
+
+# httpcore 1.0.9 runs `import sniffio` inside every lock, event and shield setup (several per
+# request) and falls back to asyncio when it fails. anyio >= 4.11 no longer installs sniffio, and
+# Python does not cache a failed import, so each of those calls searched sys.path on disk: about
+# a third of the collector's CPU per request (encode/httpcore discussion #1102, PR #1103).
+# Recording the absence once makes the same ImportError immediate; behaviour is unchanged.
+if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
+    sys.modules["sniffio"] = None  # type: ignore[assignment]
 
 MAX_REDIRECTS = 5
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -302,6 +313,104 @@ def _describe(exc: Exception) -> str:
     return f"{name}: {text}" if text else name
 
 
+class OriginPools(httpx.AsyncBaseTransport):
+    """One small connection pool per origin (scheme, host, port) instead of one big pool.
+
+    httpcore's pool scans every pooled connection on each request and event, so one pool
+    large enough to keep connections to many hosts alive costs more CPU than the reconnects it
+    saves; a small one (the old setting: 32 idle connections) keeps none alive when a run
+    spreads over more hosts than that. Per origin, each pool holds at most `per_host`
+    connections (our per-host semaphore bounds them anyway), and at most `max_origins` idle
+    pools are kept: the least recently used idle one is closed beyond that, so open sockets
+    stay bounded however many hosts a run touches.
+    """
+
+    def __init__(self, per_host: int, max_origins: int, keepalive_expiry: float = 5.0):
+        self.per_host = per_host
+        self.max_origins = max_origins
+        self.keepalive_expiry = keepalive_expiry
+        self._ssl = httpx.create_ssl_context(trust_env=False)  # one CA bundle load, shared
+        self._pools: OrderedDict[tuple[bytes, bytes, int | None], httpx.AsyncHTTPTransport] = OrderedDict()
+        self._busy: dict[tuple[bytes, bytes, int | None], int] = {}
+
+    def _pool(self, key: tuple[bytes, bytes, int | None]) -> httpx.AsyncHTTPTransport:
+        pool = self._pools.get(key)
+        if pool is None:
+            pool = httpx.AsyncHTTPTransport(
+                limits=httpx.Limits(
+                    max_connections=None,
+                    max_keepalive_connections=self.per_host,
+                    keepalive_expiry=self.keepalive_expiry,
+                ),
+                verify=self._ssl,
+                trust_env=False,
+            )
+            self._pools[key] = pool
+        else:
+            self._pools.move_to_end(key)
+        return pool
+
+    async def _evict(self) -> None:
+        """Make room for one more origin by closing the least recently used idle pools."""
+        excess = len(self._pools) + 1 - self.max_origins
+        if excess <= 0:
+            return
+        idle = [key for key in self._pools if not self._busy.get(key)][:excess]
+        closing = [self._pools.pop(key) for key in idle]  # gone before any await
+        for pool in closing:
+            await pool.aclose()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        url = request.url
+        key = (url.raw_scheme, url.raw_host, url.port)
+        if key not in self._pools and len(self._pools) >= self.max_origins:
+            await self._evict()
+        pool = self._pool(key)
+        self._busy[key] = self._busy.get(key, 0) + 1
+        try:
+            response = await pool.handle_async_request(request)
+        except BaseException:
+            self._release(key)
+            raise
+        return httpx.Response(
+            status_code=response.status_code,
+            headers=response.headers,
+            stream=_ReleasingStream(response.stream, lambda: self._release(key)),  # type: ignore[arg-type]
+            extensions=response.extensions,
+        )
+
+    def _release(self, key: tuple[bytes, bytes, int | None]) -> None:
+        left = self._busy.get(key, 1) - 1
+        if left:
+            self._busy[key] = left
+        else:
+            self._busy.pop(key, None)
+
+    async def aclose(self) -> None:
+        pools, self._pools = list(self._pools.values()), OrderedDict()
+        for pool in pools:
+            await pool.aclose()
+
+
+class _ReleasingStream(httpx.AsyncByteStream):
+    def __init__(self, stream: httpx.AsyncByteStream, release: object):
+        self._stream = stream
+        self._release = release
+        self._done = False
+
+    async def __aiter__(self):  # noqa: ANN204
+        async for chunk in self._stream:
+            yield chunk
+
+    async def aclose(self) -> None:
+        try:
+            await self._stream.aclose()
+        finally:
+            if not self._done:
+                self._done = True
+                self._release()  # type: ignore[operator]
+
+
 def make_client(
     settings: CollectSettings | None = None,
     *,
@@ -311,18 +420,13 @@ def make_client(
     """Build the shared client. Must be called inside a running event loop."""
     settings = settings or CollectSettings()
     private = settings.allow_private if allow_private is None else allow_private
+    if transport is None:
+        transport = OriginPools(per_host=settings.per_host, max_origins=max(8, settings.concurrency))
     client = httpx.AsyncClient(
         transport=transport,
         follow_redirects=False,
         timeout=httpx.Timeout(
             settings.read_timeout, connect=settings.connect_timeout, pool=None
-        ),
-        # Our semaphores bound the requests in flight; the pool only keeps a few idle
-        # connections, because httpcore scans every pooled connection on each request.
-        limits=httpx.Limits(
-            max_connections=None,
-            max_keepalive_connections=min(settings.concurrency, 32),
-            keepalive_expiry=5.0,
         ),
         headers={
             "User-Agent": settings.user_agent,

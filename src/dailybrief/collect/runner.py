@@ -11,8 +11,12 @@ run fails (exit code 1) only when every source failed.
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
+import os
+import threading
 import time
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -21,14 +25,35 @@ import httpx
 from ..config import CollectSettings, SourceSpec
 from ..errors import CollectError
 from ..models import Item
-from ..process.normalise import normalise
 from ..store import Store, UpsertCounts
 from ..store import sources as source_store
-from .base import FetchOutcome, Source, SourceContext, needs_cleaning, plain_text, source_for
+from .base import FetchOutcome, Source, SourceContext, defuse, prepare, prepared, source_for
 from .fulltext import FullText
 from .http import FetchRecord, HttpClient, make_client
 
 Status = Literal["ok", "not modified", "error"]
+
+# A run of at least this many sources, with concurrency above 1 and a second core, parses and
+# normalises fetched feeds in worker processes (`SourceContext.compute`): that work is most of
+# the collector's CPU, and the event loop's core is then left to HTTP and the store.
+POOL_MIN_SOURCES = 16
+
+
+def _start_pool(settings: CollectSettings, sources: int) -> ProcessPoolExecutor | None:
+    """Worker processes for a large concurrent run, or None (work runs inline).
+
+    Workers are forked, so they start at once with every module already imported; forking is
+    only safe while this process has a single thread, so a run started beside other threads
+    (a test's loopback server, an embedding application) stays inline.
+    """
+    cores = os.cpu_count() or 1
+    if sources < POOL_MIN_SOURCES or settings.concurrency < 2 or cores < 2:
+        return None
+    if threading.active_count() != 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    pool = ProcessPoolExecutor(max_workers=min(cores - 1, 3), mp_context=multiprocessing.get_context("fork"))
+    pool.submit(int).result()  # fork now, before the store's writer thread exists
+    return pool
 
 
 @dataclass
@@ -77,32 +102,6 @@ class CollectSummary:
         )
 
 
-def defuse(item: Item) -> Item:
-    """Strip again any markup that `normalise` produced by unescaping entities (an escaped
-    `&lt;script&gt;` in a feed) and defuse `javascript:`; most items pass through untouched."""
-    if not needs_cleaning(f"{item.title}\n{item.content}\n{item.summary}"):
-        return item
-    fields = {"title": item.title, "content": item.content, "summary": item.summary}
-    dirty = {key: value for key, value in fields.items() if needs_cleaning(value)}
-    if not dirty:
-        return item
-    return item.model_copy(update={key: plain_text(value) for key, value in dirty.items()})
-
-
-def prepare(items: Sequence[Item]) -> tuple[list[Item], int]:
-    """Normalised items, one per canonical URL (the last wins), and how many were dropped."""
-    kept: dict[str, Item] = {}
-    dropped = 0
-    for item in items:
-        try:
-            clean = defuse(normalise(item))
-        except ValueError:
-            dropped += 1
-            continue
-        kept[clean.url] = clean
-    return list(kept.values()), dropped
-
-
 class Collector:
     """One collect run over a store. Build it inside the event loop (it owns the client)."""
 
@@ -113,8 +112,10 @@ class Collector:
         *,
         transport: httpx.AsyncBaseTransport | None = None,
         allow_private: bool | None = None,
+        pool: ProcessPoolExecutor | None = None,
     ):
         self.store = store
+        self.pool = pool
         self.settings = settings
         self.http: HttpClient = make_client(settings, transport=transport, allow_private=allow_private)
         self.fulltext = FullText(store, self.http, settings.teaser_chars) if settings.fulltext else None
@@ -123,6 +124,8 @@ class Collector:
 
     async def aclose(self) -> None:
         await self.http.aclose()
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
 
     async def fetch_one(self, source: Source, ctx: SourceContext) -> tuple[FetchOutcome | None, str | None]:
         """Run a source's fetch; (outcome, None) or (None, error message). Never raises."""
@@ -136,7 +139,7 @@ class Collector:
     async def run_source(self, spec: SourceSpec, etag: str | None, modified: str | None) -> SourceReport:
         report = SourceReport(name=spec.name, kind=spec.kind)
         start = time.perf_counter()
-        ctx = SourceContext(http=self.http, etag=etag, last_modified=modified)
+        ctx = SourceContext(http=self.http, etag=etag, last_modified=modified, pool=self.pool)
         try:
             source = source_for(spec)
         except CollectError as exc:
@@ -148,7 +151,7 @@ class Collector:
             report.warnings.extend(outcome.warnings)
             if outcome.not_modified:
                 report.status = "not modified"
-            items, dropped = prepare(outcome.items)
+            items, dropped = prepared(outcome)
             if dropped:
                 report.warnings.append(f"{dropped} entries without a usable URL skipped")
             if items and self.fulltext is not None and (source.fulltext or source.always_fulltext):
@@ -218,7 +221,13 @@ async def collect_async(
     settings = settings or CollectSettings()
     start = time.perf_counter()
     state = source_store.validators(store)
-    collector = Collector(store, settings, transport=transport, allow_private=allow_private)
+    collector = Collector(
+        store,
+        settings,
+        transport=transport,
+        allow_private=allow_private,
+        pool=_start_pool(settings, len(specs)),
+    )
     try:
         reports = await asyncio.gather(
             *(collector.run_source(spec, *state.get(spec.name, (None, None))) for spec in specs)
@@ -255,5 +264,6 @@ __all__ = [
     "SourceReport",
     "collect_async",
     "collect_sources",
+    "defuse",
     "prepare",
 ]

@@ -34,17 +34,21 @@ def canonical_url(url: str) -> str:
     host = parts.hostname.lower()
     if parts.port and str(parts.port) != _DEFAULT_PORTS[scheme]:
         host = f"{host}:{parts.port}"
-    query = [
-        (key, value)
-        for key, value in parse_qsl(parts.query, keep_blank_values=True)
-        if not key.lower().startswith("utm_") and key.lower() not in TRACKING_PARAMS
-    ]
+    query = ""
+    if parts.query:
+        pairs = parse_qsl(parts.query, keep_blank_values=True)
+        kept = [
+            (key, value)
+            for key, value in pairs
+            if not key.lower().startswith("utm_") and key.lower() not in TRACKING_PARAMS
+        ]
+        query = urlencode(kept, doseq=True)
     path = parts.path or "/"
     if path != "/" and path.endswith("/"):
         path = path.rstrip("/")
     if path == "/" and not query:
         path = ""
-    return urlunsplit((scheme, host, path, urlencode(query, doseq=True), ""))
+    return urlunsplit((scheme, host, path, query, ""))
 
 
 _BLOCK_TAGS = re.compile(r"</?(p|div|br|li|h[1-6]|tr|blockquote|section|article)\b[^>]*>", re.I)
@@ -54,16 +58,29 @@ _BLANK_LINES = re.compile(r"\n\s*\n+")
 
 def clean_text(value: str) -> str:
     """Plain text from a fragment that may hold HTML: tags and scripts removed, entities decoded,
-    whitespace collapsed, paragraphs kept as blank-line breaks."""
+    whitespace collapsed, paragraphs kept as blank-line breaks.
+
+    Text without markup skips the HTML sanitiser, and each later step is skipped when it cannot
+    change the text (no entity, already NFC, no run of spaces, no blank line): most feed text
+    takes the cheap path.
+    """
     if not value:
         return ""
     if "<" in value and ">" in value:
         value = _BLOCK_TAGS.sub("\n\n", value)
         value = nh3.clean(value, tags=set(), clean_content_tags={"script", "style"})
-    value = html.unescape(value)
-    value = unicodedata.normalize("NFC", value)
-    value = "\n".join(_SPACES.sub(" ", line).strip() for line in value.splitlines())
-    return _BLANK_LINES.sub("\n\n", value).strip()
+    if "&" in value:
+        value = html.unescape(value)
+    if not value.isascii():
+        value = unicodedata.normalize("NFC", value)
+    if "  " in value or "\t" in value or "\u00a0" in value or "\u3000" in value:
+        # Only a tab, a no-break or ideographic space, or two spaces in a row change under
+        # `_SPACES`; it never spans a line break, so one pass equals one pass per line.
+        value = _SPACES.sub(" ", value)
+    value = "\n".join(line.strip() for line in value.splitlines())
+    if "\n\n" in value:  # lines are stripped: a blank line is exactly an empty one
+        value = _BLANK_LINES.sub("\n\n", value)
+    return value.strip()
 
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")

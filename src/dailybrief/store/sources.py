@@ -310,17 +310,105 @@ def save_fetches(store: Store, writes: Sequence[SourceWrite]) -> list[UpsertCoun
     Items already stored keep their first fetch time, and a guessed publication time
     (`extra["date_guessed"]`) keeps the stored one, so an unchanged entry leaves its row
     unchanged. One transaction for many sources keeps a 1,000-feed collect network-bound.
+
+    The writes are applied in order with the same rules as `_keep_times` + `_upsert` per
+    write, but the batch reads the stored rows of all its URLs at once and writes with a few
+    `executemany` calls on the driver (SQLAlchemy's per-row statement handling was most of
+    the cost of storing a 30-entry feed).
     """
-    results = []
+    results: list[UpsertCounts] = []
     with store.engine.begin() as conn:
+        _save_items(conn, writes, results)
         for write in writes:
-            results.append(_upsert(conn, _keep_times(conn, list(write.items))))
             if write.ok:
-                _success(conn, write.name, write.when, write.etag, write.last_modified)
+                conn.exec_driver_sql(
+                    "UPDATE sources SET last_success = ?, failures = 0, "
+                    "etag = coalesce(?, etag), last_modified = coalesce(?, last_modified) "
+                    "WHERE name = ?",
+                    (_iso(write.when), write.etag, write.last_modified, write.name),
+                )
             else:
-                _failure(conn, write.name, write.error or "failed")
-            _log(conn, write.name, write.records)
+                conn.exec_driver_sql(
+                    "UPDATE sources SET last_error = ?, failures = failures + 1 WHERE name = ?",
+                    ((write.error or "failed")[:2000], write.name),
+                )
+        logs = [
+            (
+                write.name,
+                record.url,  # type: ignore[attr-defined]
+                _iso(record.started),  # type: ignore[attr-defined]
+                record.status,  # type: ignore[attr-defined]
+                record.bytes,  # type: ignore[attr-defined]
+                round(record.seconds, 4),  # type: ignore[attr-defined]
+                record.error,  # type: ignore[attr-defined]
+            )
+            for write in writes
+            for record in write.records
+        ]
+        if logs:
+            conn.exec_driver_sql(
+                "INSERT INTO fetch_log (source, url, started, status, bytes, seconds, error) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                logs,
+            )
     return results
+
+
+def _save_items(conn: Connection, writes: Sequence[SourceWrite], results: list[UpsertCounts]) -> None:
+    """Upsert the items of `writes` in order, appending each write's counts to `results`."""
+    first = next((item for write in writes for item in write.items), None)
+    if first is None:
+        results.extend(UpsertCounts() for _ in writes)
+        return
+    columns = list(_item_row(first))  # the stored columns, in `_item_row`'s order
+    at = {name: index for index, name in enumerate(columns)}
+    url_at, fetched_at, published_at = at["url"], at["fetched"], at["published"]
+    # The current row (values in `columns` order) of every URL of the batch: as stored, then
+    # as this batch leaves it, so a later write sees what an earlier one stored.
+    current: dict[str, tuple] = {}
+    urls = list(dict.fromkeys(item.url for write in writes for item in write.items))
+    select_sql = f"SELECT {', '.join(columns)} FROM items WHERE url IN "
+    for start in range(0, len(urls), 500):
+        chunk = urls[start : start + 500]
+        rows = conn.exec_driver_sql(select_sql + f"({', '.join('?' * len(chunk))})", tuple(chunk))
+        current.update((row[url_at], tuple(row)) for row in rows)
+    inserts: list[tuple] = []
+    updates: list[tuple] = []
+    for write in writes:
+        counts = UpsertCounts()
+        stamp = _iso(datetime.now(UTC))
+        rows_of_write: dict[str, tuple] = {}
+        for item in write.items:
+            row = _item_row(item)
+            stored = current.get(item.url)
+            if stored is not None:  # keep the first fetch time and a stored guessed date
+                if stored[fetched_at]:
+                    row["fetched"] = _iso(datetime.fromisoformat(stored[fetched_at]))
+                if item.extra.get("date_guessed"):
+                    row["published"] = _iso(datetime.fromisoformat(stored[published_at]))
+            rows_of_write[item.url] = tuple(row[name] for name in columns)  # the last copy wins
+        for url, values in rows_of_write.items():
+            old = current.get(url)
+            if old is None:
+                inserts.append((*values, stamp, stamp))
+                counts.added += 1
+            elif old != values:
+                updates.append((*values, stamp, url))
+                counts.updated += 1
+            else:
+                counts.unchanged += 1
+            current[url] = values
+        counts.unchanged += len(write.items) - len(rows_of_write)  # in-batch duplicates of a URL
+        results.append(counts)
+    if inserts:
+        conn.exec_driver_sql(
+            f"INSERT INTO items ({', '.join(columns)}, created, updated) "
+            f"VALUES ({', '.join('?' * (len(columns) + 2))})",
+            inserts,
+        )
+    if updates:  # after the inserts: a URL new in one write may change again in a later one
+        assignments = ", ".join(f"{name} = ?" for name in columns)
+        conn.exec_driver_sql(f"UPDATE items SET {assignments}, updated = ? WHERE url = ?", updates)
 
 
 def upsert_items_bulk(store: Store, items: Sequence[Item]) -> UpsertCounts:
