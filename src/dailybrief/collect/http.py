@@ -21,9 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
-import importlib.util
 import random
-import sys
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -37,14 +35,6 @@ from ..config import CollectSettings
 from ..errors import CollectError
 from .charset import decode
 from .safety import AddressGuard
-
-# httpcore 1.0.9 runs `import sniffio` inside every lock, event and shield setup (several per
-# request) and falls back to asyncio when it fails. anyio >= 4.11 no longer installs sniffio, and
-# Python does not cache a failed import, so each of those calls searched sys.path on disk: about
-# a third of the collector's CPU per request (encode/httpcore discussion #1102, PR #1103).
-# Recording the absence once makes the same ImportError immediate; behaviour is unchanged.
-if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
-    sys.modules["sniffio"] = None  # type: ignore[assignment]
 
 MAX_REDIRECTS = 5
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
