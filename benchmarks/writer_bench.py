@@ -9,6 +9,12 @@ the selected items' title and text; zero requests on rebuild. Tokens are counted
 `openai_compat.estimate_tokens` (1 per CJK character, 1 per 4 other characters) on both sides;
 the fake model's answers are sentences of the items, so output sizes are those of an extractive
 brief, not of a real model.
+
+The fake model (tests/write/llmfakes.py) answers a section with two sentences per source, taken
+in turns across sources until the length the prompt asks for ("Length: about N words") is met,
+as a compliant model would; `--ignore-length` makes it ignore that line (the verbose worst case).
+It cannot translate: in an English report a Chinese-only source gets a stand-in of the same
+estimated token count carrying the sentence's names and figures (see `llmfakes.stand_in`).
 """
 
 from __future__ import annotations
@@ -36,9 +42,15 @@ SAMPLE = ROOT / "src" / "dailybrief" / "samples" / "2026-04-17.jsonl"
 DAY = date(2026, 4, 17)
 
 
+IGNORE_LENGTH = False
+
+
 def responder(messages: list[dict[str, str]]) -> str:
     if messages[0]["content"].startswith("TASK: naive"):
         return " ".join(split_sentences(messages[1]["content"])[1:3])  # a two-sentence summary
+    if IGNORE_LENGTH:
+        messages = [*messages[:1], {**messages[1], "content": "\n".join(
+            line for line in messages[1]["content"].splitlines() if not line.startswith("Length: "))}, *messages[2:]]
     return respond(messages)
 
 
@@ -64,7 +76,11 @@ def main() -> None:
     parser.add_argument("--lang", default="zh", choices=["zh", "en"])
     parser.add_argument("--direct-tokens", type=int, default=None,
                         help="llm.direct_tokens (0 = a brief per story for every section)")
+    parser.add_argument("--ignore-length", action="store_true",
+                        help="the fake model ignores the section length asked for (verbose worst case)")
     args = parser.parse_args()
+    global IGNORE_LENGTH
+    IGNORE_LENGTH = args.ignore_length
     os.environ["BENCH_LLM_KEY"] = "bench-key"
     home = Path(tempfile.mkdtemp(prefix="writer-bench-"))
     extra = f"direct_tokens = {args.direct_tokens}\n" if args.direct_tokens is not None else ""

@@ -5,6 +5,17 @@ Chat Completions protocol that records every request and counts tokens.
 The responder never invents anything: briefs are sentences of the items (or, in Chinese
 reports, a Chinese frame around an English item's title), sections and summaries are those
 facts rearranged — so its reports pass the verifier, and what it answers is predictable.
+A section of three or more stories is answered as a numbered list (layout "list", one entry per
+story with its title as the lead), a smaller one as prose. Paragraphs are text with inline [n]
+marks, as the prompts ask.
+
+It cannot translate. In an English report, a source with no English sentence is answered with a
+stand-in for a translation of its first two sentences (`stand_in`): an English sentence that
+carries their Latin-script names and their figures converted to English units ("300 亿美元" →
+"$30 billion"), padded with "lorem" to the same estimated token count as the Chinese sentence
+(our estimate counts a CJK character as four Latin ones, about what a translation costs). So
+output sizes stay those of a model that translates, and the verifier still checks every name
+and figure.
 """
 
 from __future__ import annotations
@@ -44,10 +55,59 @@ def _brief(user: str, language: str) -> dict:
 
 
 _SOURCE = re.compile(r"^\[(\d+)\] .*? · (.*)$")
+_STORY = re.compile(r"^Story (\d+)(?:: (.*))?$")
+
+
+def _english_figure(q) -> str:
+    """A figure in English units, or "" for a date part."""
+    value, unit = q.value, q.unit
+    if unit in ("year", "month", "day"):
+        return ""
+
+    def scaled(v: float) -> str:
+        for size, word in ((1e12, " trillion"), (1e9, " billion"), (1e6, " million")):
+            if abs(v) >= size:
+                return f"{v / size:g}{word}"
+        return f"{v:g}"
+
+    if unit == "USD":
+        return "$" + scaled(value)
+    if unit in ("CNY", "CNY|JPY"):
+        return scaled(value) + " yuan"
+    if unit in ("EUR", "GBP", "JPY", "HKD"):
+        return f"{scaled(value)} {unit}"
+    if unit == "%":
+        return f"{value:g}%"
+    if unit == "pp":
+        return f"{value:g} percentage points"
+    if unit == "x":
+        return f"{value:g}x"
+    if unit is None:
+        return scaled(value)
+    return f"{value:g} {unit}"
+
+
+def stand_in(sentence: str) -> str:
+    """An English stand-in for a translation of a Chinese sentence (see the module docstring)."""
+    from dailybrief.write.entities import entities
+    from dailybrief.write.numbers import quantities
+
+    names = [n for n in entities(sentence) if not _CJK.search(n)]
+    figures = [f for f in (_english_figure(q) for q in quantities(sentence)) if f]
+    text = "The source, written in zh,"
+    if names:
+        text += " names " + ", ".join(names)
+    if figures:
+        text += (" and" if names else "") + " states " + ", ".join(figures)
+    target = estimate_tokens(sentence)
+    while estimate_tokens(text) + 1 < target:
+        text += " lorem"
+    return text + "."
 
 
 def _facts_of(header: tuple[str, str], body: list[str], language: str, cite: object) -> list[dict]:
-    """Two sentences of one source in the report language (or a frame around its title)."""
+    """Two sentences of one source in the report language (or a frame around its title, or a
+    stand-in for a translation)."""
     title = header[1]
     sentences = split_sentences(" ".join(body))
     native = [s for s in sentences if _is_zh(s) == (language == "zh")]
@@ -57,36 +117,99 @@ def _facts_of(header: tuple[str, str], body: list[str], language: str, cite: obj
         return [{"text": f"报道称：{title}。", **cite}]
     if not _is_zh(title):
         return [{"text": title, **cite}]
-    return []
+    return [{"text": stand_in(s), **cite} for s in sentences[:2]]
+
+
+def _inline(sentences: list[dict], language: str) -> str:
+    """Sentences as one text with [n] marks after each, as the prompts ask."""
+    out = ""
+    for s in sentences:
+        text = s["text"].strip()
+        if not re.search(r"[。！？；.!?]$", text):
+            text += "。" if _is_zh(text) else "."
+        marks = "".join(f"[{n}]" for n in s["cite"])
+        if text[-1] in "。！？；":
+            piece = text[:-1] + marks + text[-1]
+        else:
+            piece = text + marks
+        out += piece if not out or out[-1] in "。！？；" else " " + piece
+    return out
+
+
+def _lead(title: str, language: str, index: int) -> str:
+    from dailybrief.write.entities import entities
+
+    if _is_zh(title) == (language == "zh"):
+        return title
+    names = [n for n in entities(title) if not _CJK.search(n)]
+    if language == "zh":
+        return f"{names[0]} 相关进展" if names else f"第 {index} 条"
+    return names[0] if names else f"Story {index}"
+
+
+_LENGTH = re.compile(r"^Length: about (\d+) (words|Chinese characters)")
+
+
+def _within(entries: list, budget: int) -> list:
+    """The facts of each story, taken in turns across its sources, until the section's length
+    target (in estimated tokens) is met — a story gets its share, and at least one fact."""
+    share = budget / max(1, len([e for e in entries if e[1]]))
+    out = []
+    for title, facts in entries:
+        by_source: dict = {}
+        for fact in facts:
+            by_source.setdefault(tuple(fact["cite"]), []).append(fact)
+        turns = [f for i in range(max((len(v) for v in by_source.values()), default=0))
+                 for v in by_source.values() if i < len(v) for f in [v[i]]]
+        kept, used = [], 0
+        for fact in turns:
+            if kept and used + estimate_tokens(fact["text"]) > share:
+                break
+            kept.append(fact)
+            used += estimate_tokens(fact["text"])
+        out.append([title, kept])
+    return out
 
 
 def _section(user: str, language: str) -> dict:
     lines = user.splitlines()
     theme = lines[0].removeprefix("Theme: ")
-    paragraphs, first_title, source, body = [], "", None, []
+    length = _LENGTH.match(lines[1]) if len(lines) > 1 else None
+    if length:
+        lines = lines[:1] + lines[2:]
+    entries, source, body = [], None, []  # entries: [title, [sentences]]
 
     def flush() -> None:
-        if source is not None and paragraphs:
-            paragraphs[-1]["sentences"].extend(_facts_of(source, body, language, {"cite": [int(source[0])]}))
+        if source is not None and entries:
+            entries[-1][1].extend(_facts_of(source, body, language, {"cite": [int(source[0])]}))
 
     for line in lines[1:]:
-        if line.startswith("Story: "):
+        if story := _STORY.match(line):
             flush()
             source = None
-            first_title = first_title or line.removeprefix("Story: ")
-            paragraphs.append({"sentences": []})
-        elif (match := _SOURCE.match(line)) and paragraphs:
+            entries.append([story.group(2) or "", []])
+        elif (match := _SOURCE.match(line)) and entries:
             flush()
             source, body = (match.group(1), match.group(2)), []
-        elif (match := _FACT.match(line)) and paragraphs:
-            paragraphs[-1]["sentences"].append({"text": match.group(1), "cite": [int(n) for n in match.group(2).split(",")]})
+            entries[-1][0] = entries[-1][0] or match.group(2)
+        elif (match := _FACT.match(line)) and entries:
+            entries[-1][1].append({"text": match.group(1), "cite": [int(n) for n in match.group(2).split(",")]})
         elif source is not None:
             body.append(line)
     flush()
-    paragraphs = [p for p in paragraphs if p["sentences"]][:4]
+    if length:  # honour the length asked for, as a compliant model does (words ≈ 1.5 tokens)
+        entries = _within(entries, int(length.group(1)) * (3 if length.group(2) == "words" else 2) // 2)
     colon = "：" if language == "zh" else ": "
+    first_title = entries[0][0] if entries else ""
     title = first_title if _is_zh(first_title) == (language == "zh") else ""
-    return {"headline": f"{theme}{colon}{title}" if title else theme, "paragraphs": paragraphs}
+    headline = f"{theme}{colon}{title}" if title else theme
+    headline = headline if len(headline) <= 160 else theme
+    written = [(i + 1, t, sentences) for i, (t, sentences) in enumerate(entries) if sentences]
+    if len(written) >= 3:
+        paragraphs = [{"lead": _lead(t, language, i), "text": _inline(ss, language)} for i, t, ss in written]
+        return {"headline": headline, "layout": "list", "paragraphs": paragraphs}
+    paragraphs = [{"lead": None, "text": _inline(ss, language)} for _, _, ss in written][:4]
+    return {"headline": headline, "layout": "prose", "paragraphs": paragraphs}
 
 
 def _summary(user: str, language: str) -> dict:
@@ -97,7 +220,7 @@ def _summary(user: str, language: str) -> dict:
         elif take and (match := _FACT.match(line)):
             out.append({"text": match.group(1), "cite": [int(n) for n in match.group(2).split(",")]})
             take = False
-    return {"title": "今日要点" if language == "zh" else "Today's threads", "summary": out[:4]}
+    return {"title": "今日要点" if language == "zh" else "Today's threads", "summary": _inline(out[:4], language)}
 
 
 def respond(messages: list[dict[str, str]]) -> str:

@@ -47,6 +47,7 @@ def test_pipeline_with_a_fake_model_zh(home: Path) -> None:
     notes = report.stats["writer"]
     assert notes["requests"] == len(model.calls) <= report.stats["stories_written"] + len(report.sections) + 2
     assert all(CJK.search(s.title) for s in report.sections) and any("：" in s.title for s in report.sections)
+    assert any(s.layout == "list" and all(p.lead for p in s.paragraphs) for s in report.sections)
     verification = report.stats["verification"]
     assert verification["sentences"] > 40 and verification["unsupported"] <= 2, verification["findings"]
     marks = {int(n) for text in [report.summary] + [p.text for s in report.sections for p in s.paragraphs]
@@ -60,6 +61,7 @@ def test_pipeline_with_a_fake_model_en_stays_in_english(home: Path) -> None:
         for paragraph in section.paragraphs:
             assert len(CJK.findall(paragraph.text)) < 5, paragraph.text
     assert report.language == "en" and report.stats["verification"]["sentences"] > 20
+    assert report.stats["writer"]["fallbacks"] == [] and report.stats["verification"]["unsupported"] == 0
 
 
 def cli(home: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:

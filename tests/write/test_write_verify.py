@@ -112,3 +112,60 @@ def test_uncited_claims_and_headlines() -> None:
 def test_sentence_splitting_keeps_marks_with_their_sentence() -> None:
     assert split_cited("甲[1]。乙[2]；丙") == ["甲[1]。", "乙[2]；", "丙"]
     assert split_cited("It rose 7%.[1] Then it fell.[2]") == ["It rose 7%.[1] ", "Then it fell.[2]"]
+
+
+# --- claim binding: figures and names must be stated together in one cited item -----------------
+
+PCT = Item(url="https://example.org/pct", title="Throughput up 128%", published=WHEN, lang="en",
+           content="The new kernel raises ResBM throughput by 128% on the same hardware.")
+
+
+def test_the_reference_mistake_citing_both_stories_is_caught() -> None:
+    # the reference cited the controversy thread for ResBM: both items cited, claims mixed
+    reasons = reasons_for("ResBM 论文被质疑未充分引用此前的 RaBitQ 研究[3][4]。", section=1)
+    assert reasons and "not stated together" in reasons[0] and "RaBitQ" in reasons[0]
+    assert reasons_for("ResBM 实现 128 倍压缩，TurboQuant 则被质疑未引用 RaBitQ[3][4]。", section=1) == []
+
+
+def test_a_figure_from_one_item_paired_with_a_company_from_another_is_caught() -> None:
+    reasons = reasons_for("TurboQuant 实现了 128 倍激活压缩[3][4]。", section=1)
+    assert reasons == ["figure '128 倍' and 'TurboQuant' are not stated together in any cited item"]
+    assert reasons_for("ResBM 实现了 128 倍激活压缩[3][4]。", section=1) == []
+
+
+def test_a_figure_must_be_in_one_item_not_pieced_together() -> None:
+    # each clause's figure is in the AP item; the Chinese item has 300 亿美元 only
+    assert reasons_for("OpenAI 估值 8520 亿美元，Anthropic 年化收入约 300 亿美元[1][2]。") == []
+    assert any("9520" in r for r in reasons_for("OpenAI 估值 9520 亿美元[1][2]。"))
+
+
+def test_a_wrong_unit_128x_vs_128_percent_is_caught() -> None:
+    items = {**ITEMS, PCT.url: PCT}
+    r = report([], ["ResBM 吞吐量提升 128 倍[3]。"])
+    r.references[2] = r.references[2].model_copy(update={"url": PCT.url})
+    r.sections[1].stories[0].item_urls = [PCT.url]
+    _, result = verify_report(r, items)
+    body = [x for f in result.findings if "paragraph" in f.where for x in f.reasons]
+    assert body == ["figure '128 倍' is not in the cited items"]
+    r.sections[1].paragraphs[0].text = "ResBM 吞吐量提升 128%[3]。"
+    assert [f for f in verify_report(r, items)[1].findings if "paragraph" in f.where] == []
+
+
+def test_number_words_and_chinese_institutions() -> None:
+    from dailybrief.write.numbers import find_unsupported, quantities
+
+    pool = quantities("Revenue doubled; half of users; 50% share; 营收翻番", names_are_numbers=True)
+    for claim in ("收入翻了一番", "一半的用户", "两倍", "twice", "half"):
+        assert not find_unsupported(quantities(claim), pool), claim
+    assert find_unsupported(quantities("三倍"), pool) and find_unsupported(quantities("tripled"), pool)
+    assert quantities("doubling down on coding") == []
+    # Chinese institution names outside the alias table are checked against Chinese sources
+    assert any("复旦大学" in r for r in reasons_for("复旦大学质疑 Anthropic 的年化收入[2]。"))
+    assert reasons_for("Anthropic 此前表示年化收入约 300 亿美元[2]。") == []
+    # Latin-script names inside Chinese sentences are checked as written
+    assert any("Mistral" in r for r in reasons_for("Mistral 估值 8520 亿美元[1]。"))
+
+
+def test_an_uncited_opening_sentence_is_not_merged_into_the_next() -> None:
+    assert split_cited("This issue covers 3 stories. OpenAI is valued at $852 billion.[1]") == [
+        "This issue covers 3 stories. ", "OpenAI is valued at $852 billion.[1]"]

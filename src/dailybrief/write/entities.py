@@ -3,7 +3,8 @@
 A sentence's entities are its Latin-script names (capitalised or mixed-case words, words with
 digits, with a trailing version number kept: "Claude Opus 4.7", "GPT-5.3", "vLLM") and the
 Chinese names of a small table of well-known organisations, places and people ("英伟达",
-"美联社"). A name counts as found in a source when the source carries it (case-insensitively,
+"美联社"), plus Chinese institution names by their suffix (…大学, …研究院, …实验室; checked
+when the cited items are Chinese). A name counts as found in a source when the source carries it (case-insensitively,
 on word boundaries) or one of its equivalents from `ALIASES` ("NVIDIA" = "英伟达").
 
 Generic abbreviations (AI, API, GPU, ...) and common sentence-initial words are not entities.
@@ -47,6 +48,7 @@ GENERIC = {
     "saas", "b2b", "b2c", "r&d", "faq", "pdf", "url", "usd", "rmb", "agi", "asi", "gpt", "vs", "ok",
     "token", "tokens", "agent", "agents", "agentic", "benchmark", "workflow", "prompt", "open-source",
     "open-weight", "open-weights", "transformer", "transformers", "chatbot", "q1", "q2", "q3", "q4",
+    "kb", "mb", "gb", "tb", "pb", "kw", "mw", "gw", "ghz", "nm",  # units
 }
 STOP = {
     "a", "an", "the", "this", "that", "these", "those", "it", "its", "in", "on", "at", "by", "of",
@@ -97,20 +99,64 @@ def _is_name(token: str, at_start: bool) -> bool:
     return any(c.isupper() for c in head) or (any(c.isdigit() for c in head) and any(c.isalpha() for c in head))
 
 
-def entities(sentence: str) -> list[str]:
-    """The names in a sentence, in order of appearance, without repeats."""
-    found: list[str] = []
+# Chinese institution names beyond the alias table: two or more characters before a suffix
+# that is part of the name (南洋理工大学, 谷歌研究院, 智源研究院, 上海人工智能实验室).
+_ZH_INSTITUTION = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:大学|学院|研究院|研究所|实验室)")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def entity_spans(sentence: str) -> list[tuple[int, str]]:
+    """(position, name) of the names in a sentence, in order of appearance, without repeats."""
+    found: list[tuple[int, str]] = []
     for match in _LATIN.finditer(sentence):
         token = re.sub(r"['’]s$", "", match.group(0).rstrip(".-"))
         at_start = not sentence[: match.start()].strip(" \"“‘(（")
         if _is_name(token, at_start):
-            found.append(token)
+            found.append((match.start(), token))
     rest = sentence
     for name in _chinese_names():
-        if name in rest:
-            found.append(name)
-            rest = rest.replace(name, " ")
-    return list(dict.fromkeys(found))
+        at = rest.find(name)
+        while at >= 0:
+            found.append((at, name))
+            rest = rest[:at] + " " * len(name) + rest[at + len(name):]
+            at = rest.find(name)
+    seen: set[str] = set()
+    out = []
+    for at, name in sorted(found):
+        if name not in seen:
+            seen.add(name)
+            out.append((at, name))
+    return out
+
+
+def entities(sentence: str) -> list[str]:
+    """The names in a sentence, in order of appearance, without repeats."""
+    return [name for _, name in entity_spans(sentence)]
+
+
+def institutions(sentence: str) -> list[str]:
+    """Chinese institution names outside the alias table ("复旦大学", "智源研究院"): each match
+    of two to ten characters and a name suffix, the part covered by the alias table left out."""
+    rest = sentence
+    for name in _chinese_names():
+        rest = rest.replace(name, " " * len(name))
+    return list(dict.fromkeys(m.group(0) for m in _ZH_INSTITUTION.finditer(rest)))
+
+
+def mentions_institution(source_text: str, name: str) -> bool:
+    """Whether a source names a Chinese institution: by one of the name's tails that the alias
+    table knows, or by the two characters before its suffix ("理工" of "…南洋理工大学") — the
+    name's start is not reliably marked in Chinese text, its stem is."""
+    suffix = next(x for x in ("大学", "学院", "研究院", "研究所", "实验室") if name.endswith(x))
+    stem = name[: -len(suffix)]
+    for i in range(len(stem) - 1):
+        if name[i:].lower() in _alias_index() and mentions(source_text, name[i:]):
+            return True
+    return stem[-2:] in source_text
+
+
+def is_chinese_text(text: str) -> bool:
+    return len(_CJK.findall(text)) * 3 >= len(re.findall(r"[A-Za-z]", text)) and bool(_CJK.search(text))
 
 
 def _pattern(name: str) -> re.Pattern[str]:
@@ -135,6 +181,11 @@ def mentions(source_text: str, name: str) -> bool:
     return False
 
 
-def unsupported_names(sentence: str, source_text: str) -> list[str]:
-    """The names of `sentence` that `source_text` does not mention."""
-    return [name for name in entities(sentence) if not mentions(source_text, name)]
+def unsupported_names(sentence: str, source_text: str, sources: list[str] | None = None) -> list[str]:
+    """The names of `sentence` that `source_text` does not mention. With `sources` (the cited
+    items' texts) all in Chinese, Chinese institution names are checked too; a name translated
+    from an English source cannot be checked this way, so then they are not."""
+    missing = [name for name in entities(sentence) if not mentions(source_text, name)]
+    if sources and all(is_chinese_text(s) for s in sources):
+        missing += [n for n in institutions(sentence) if not any(mentions_institution(s, n) for s in sources)]
+    return missing

@@ -4,8 +4,10 @@
    with the items that state it (near-verbatim repeats across items are sent once). Only for
    sections whose items' text exceeds `llm.direct_tokens`: a smaller section is written
    straight from its items, which saves a request per story and the brief's tokens twice;
-2. reduce — per section, one request: an analytic "theme：framing" headline and 2–4 paragraphs
-   synthesising the section's briefs (or items), every sentence citing source numbers;
+2. reduce — per section, one request: an analytic "theme：framing" headline and either 2–4
+   prose paragraphs or, for 3+ stories, a numbered story list (one entry per story with a bold
+   lead) synthesising the section's briefs (or items), every sentence ending with its [n] marks,
+   at the length the prompt states (`section_length`);
 3. one request for the 摘要 and a title for the day.
 
 Answers are JSON validated with pydantic (plus: citations must name given sources, sentences
@@ -29,9 +31,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from ..config import ModelPrice
 from ..models import Item, Section, Story
@@ -78,17 +80,30 @@ class SentenceOut(BaseModel):
 
 
 class ParagraphOut(BaseModel):
-    sentences: list[SentenceOut] = Field(min_length=1)
+    """A paragraph as `text` with inline [n] marks after each sentence (what we ask for: it
+    costs a model about one token per citation), or as `sentences` with `cite` lists (accepted
+    too). `lead` is the bold lead-in of a list entry."""
+
+    lead: str | None = None
+    text: str | None = None
+    sentences: list[SentenceOut] | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> ParagraphOut:
+        if not (self.text and self.text.strip()) and not self.sentences:
+            raise ValueError("a paragraph needs text with [n] marks")
+        return self
 
 
 class SectionAnswer(BaseModel):
-    headline: str = Field(min_length=2, max_length=120)
-    paragraphs: list[ParagraphOut] = Field(min_length=1, max_length=6)
+    headline: str = Field(min_length=2, max_length=160)
+    layout: Literal["prose", "list"] = "prose"
+    paragraphs: list[ParagraphOut] = Field(min_length=1, max_length=8)
 
 
 class SummaryAnswer(BaseModel):
     title: str = ""
-    summary: list[SentenceOut] = Field(min_length=1, max_length=8)
+    summary: str | list[SentenceOut] = Field(min_length=1)
 
 
 # --- prompts ----------------------------------------------------------------------------------
@@ -144,6 +159,63 @@ def _check_sentences(sentences: list[SentenceOut], known: set[int], language: st
         _check_language(sentence.text, language)
 
 
+_GROUPED = re.compile(r"\[(\d+(?:\s*[,，]\s*\d+)+)\]")
+_ONE_MARK = re.compile(r"\[(\d+)\]")
+
+
+def cited_sentences(text: str | list[SentenceOut], known: set[int], language: str) -> list[tuple[str, list[int]]]:
+    """(sentence without marks, its source numbers) for a paragraph written as text with inline
+    [n] marks (or given as sentences with `cite` lists). `AnswerError` on a citation that is not
+    a given source, a sentence not in the report language, or a paragraph citing nothing."""
+    if isinstance(text, list):
+        _check_sentences(text, known, language)
+        return [(_MARKS.sub("", s.text).strip(), list(dict.fromkeys(s.cite))) for s in text]
+    from .verify import split_cited  # the verifier's own splitting, so both see the same sentences
+
+    flat = _GROUPED.sub(lambda m: "".join(f"[{n.strip()}]" for n in re.split(r"[,，]", m.group(1))), text)
+    out = []
+    for piece in split_cited(flat):
+        cites = list(dict.fromkeys(int(n) for n in _ONE_MARK.findall(piece)))
+        unknown = [n for n in cites if n not in known]
+        if unknown:
+            raise AnswerError(f"citation {unknown[0]} is not one of the given source numbers.")
+        sentence = re.sub(r"\s+([。！？；，.!?;,])", r"\1", _ONE_MARK.sub("", piece)).strip()
+        if len(sentence) < 2:
+            continue
+        _check_language(sentence, language)
+        out.append((sentence, cites))
+    if not any(cites for _, cites in out):
+        raise AnswerError(f"a paragraph cites no source number: {text[:60]!r}.")
+    return out
+
+
+def check_list(
+    layout: str, paragraphs: list[tuple[str | None, list[tuple[str, list[int]]]]],
+    story_of: dict[int, int], n_stories: int, language: str,
+) -> list[int]:
+    """For a "list" answer: 3+ stories, one entry per distinct story, each with a lead and
+    citing only that story's sources. Returns the stories' indices in the order written."""
+    if layout != "list":
+        return []
+    if n_stories < 3:
+        raise AnswerError(f'layout "list" needs 3 or more stories and this section has {n_stories}; write prose.')
+    order: list[int] = []
+    for index, (lead, sentences) in enumerate(paragraphs, 1):
+        if not lead or not lead.strip():
+            raise AnswerError(f'list entry {index} has no "lead".')
+        _check_language(lead, language)
+        stories = {story_of[n] for _, cites in sentences for n in cites if n in story_of}
+        if len(stories) != 1:
+            raise AnswerError(f"list entry {index} cites sources of {len(stories)} stories; one entry per story.")
+        story = stories.pop()
+        if story in order:
+            raise AnswerError(f"list entries {order.index(story) + 1} and {index} are about the same story.")
+        order.append(story)
+    if len(order) < 3:
+        raise AnswerError('layout "list" needs an entry for each of 3 or more stories; write prose.')
+    return order
+
+
 # --- the writer -------------------------------------------------------------------------------
 
 
@@ -158,12 +230,13 @@ def _letters(n: int) -> list[str]:
     return [chr(ord("a") + i) if i < 26 else f"a{i}" for i in range(n)]
 
 
-def _item_blocks(story: Story) -> tuple[str, dict[str, str]]:
-    """The items of a story as prompt text, repeats sent once; and letter → URL."""
+def _item_blocks(story: Story, labels: list[str] | None = None) -> tuple[str, dict[str, str]]:
+    """The items of a story as prompt text, repeats sent once; and label → URL. Labels are
+    letters (a brief) or the section's source numbers (a section written from its items)."""
     seen: list[set[str]] = []
-    blocks, letters = [], {}
-    for letter, item in zip(_letters(len(story.items)), story.items):
-        letters[letter] = item.url
+    blocks, by_label = [], {}
+    for label, item in zip(labels or _letters(len(story.items)), story.items):
+        by_label[label] = item.url
         kept = []
         for sentence in split_sentences(item.text):
             grams = bigrams(sentence)
@@ -172,8 +245,24 @@ def _item_blocks(story: Story) -> tuple[str, dict[str, str]]:
             seen.append(grams)
             kept.append(sentence)
         body = " ".join(kept) if item.lang != "zh" else "".join(kept)
-        blocks.append(f"[{letter}] {item.source} · {item.title}\n{body}".rstrip())
-    return "\n".join(blocks), letters
+        blocks.append(f"[{label}] {item.source} · {item.title}\n{body}".rstrip())
+    return "\n".join(blocks), by_label
+
+
+def section_length(stories: int, language: str) -> str:
+    """The length a section is asked for: the reference report's density, about 200 characters
+    plus 100 per story in Chinese (300 for one story, 600 for four), two thirds as many words in
+    English."""
+    chars = 200 + 100 * max(1, stories)
+    return f"{chars} Chinese characters" if language == "zh" else f"{round(chars * 0.65, -1):.0f} words"
+
+
+def story_line(index: int, story: Story, with_items: bool) -> str:
+    """A story's heading in a section prompt; its title only when no item heading that follows
+    (`with_items`) carries it already."""
+    if with_items and any(item.title == story.title for item in story.items):
+        return f"Story {index}"
+    return f"Story {index}: {story.title}"
 
 
 def extractive_fallback(sections: list[Section], context: WriteContext, reason: str) -> Draft:
@@ -256,31 +345,40 @@ class MapReduceWriter:
     ) -> tuple[DraftSection, str]:
         """One section from its stories' briefs, or (`briefs` None) straight from the items."""
         numbers: dict[str, int] = {}
+        story_of: dict[int, int] = {}  # source number → index of its story
         lines = []
-        if briefs is None:
-            for story in section.stories:
-                lines.append(f"Story: {story.title}")
-                blocks, letters = _item_blocks(story)
-                for letter, url in letters.items():
-                    blocks = blocks.replace(f"[{letter}] ", f"[{numbers.setdefault(url, len(numbers) + 1)}] ", 1)
-                lines.append(blocks)
-        else:
-            for brief in briefs:
-                lines.append(f"Story: {brief.story.title}")
-                for text, urls in brief.facts:
+        for index, story in enumerate(section.stories):
+            lines.append(story_line(index + 1, story, briefs is None))
+            if briefs is None:
+                labels = [str(numbers.setdefault(it.url, len(numbers) + 1)) for it in story.items]
+                lines.append(_item_blocks(story, labels)[0])
+            else:
+                for text, urls in briefs[index].facts:
                     cites = [numbers.setdefault(u, len(numbers) + 1) for u in urls]
                     lines.append(f"- {text} [{','.join(map(str, cites))}]")
+            for item in story.items:
+                if item.url in numbers:
+                    story_of.setdefault(numbers[item.url], index)
         by_number = {n: u for u, n in numbers.items()}
         colon = "：" if context.language == "zh" else ": "
         system = self.prompts["section.system"].safe_substitute(language=LANGUAGES[context.language], colon=colon)
-        user = self.prompts["section.user"].safe_substitute(theme=section.title, stories="\n".join(lines))
+        user = self.prompts["section.user"].safe_substitute(
+            theme=section.title, length=section_length(len(section.stories), context.language),
+            stories="\n".join(lines),
+        )
+        stories = list(section.stories)
+        written: dict[str, Any] = {}
 
         def check(answer: SectionAnswer) -> None:
-            for paragraph in answer.paragraphs:
-                _check_sentences(paragraph.sentences, set(by_number), context.language)
+            paragraphs = [
+                (p.lead, cited_sentences(p.text if p.text and p.text.strip() else p.sentences or [],
+                                         set(by_number), context.language))
+                for p in answer.paragraphs
+            ]
             _check_language(answer.headline, context.language)
+            order = check_list(answer.layout, paragraphs, story_of, len(stories), context.language)
+            written.update(paragraphs=paragraphs, order=order)
 
-        stories = list(section.stories)
         try:
             answer = self._ask(system, user, SectionAnswer, check)
         except (AnswerError, LLMError) as exc:
@@ -289,17 +387,20 @@ class MapReduceWriter:
             self._fallback(f"section {section.id}: {exc}")
             fallback = ExtractiveWriter()._section(section.model_copy(update={"stories": stories}), context)
             return fallback, str(exc)
+        is_list = answer.layout == "list"
         paragraphs = [
             DraftParagraph(
-                sentences=[
-                    DraftSentence(text=_MARKS.sub("", s.text).strip(), sources=[by_number[n] for n in s.cite])
-                    for s in p.sentences
-                ]
+                lead=_MARKS.sub("", lead).strip() if is_list and lead else None,
+                sentences=[DraftSentence(text=text, sources=[by_number[n] for n in cites]) for text, cites in sentences],
             )
-            for p in answer.paragraphs[:4]
+            for lead, sentences in (written["paragraphs"] if is_list else written["paragraphs"][:4])
         ]
+        order = written["order"] + [i for i in range(len(stories)) if i not in written["order"]]
         headline = _MARKS.sub("", answer.headline).strip()
-        return DraftSection(id=section.id, title=headline, paragraphs=paragraphs, story_ids=[s.id for s in stories]), ""
+        return DraftSection(
+            id=section.id, title=headline, paragraphs=paragraphs, layout=answer.layout,
+            story_ids=[stories[i].id for i in order],
+        ), ""
 
     def _summary(self, drafted: list[DraftSection], context: WriteContext) -> tuple[list[DraftSentence], str, str]:
         numbers: dict[str, int] = {}
@@ -313,20 +414,20 @@ class MapReduceWriter:
         by_number = {n: u for u, n in numbers.items()}
         system = self.prompts["summary.system"].safe_substitute(language=LANGUAGES[context.language])
         user = self.prompts["summary.user"].safe_substitute(sections="\n".join(lines))
+        written: list[tuple[str, list[int]]] = []
+
+        def check(answer: SummaryAnswer) -> None:
+            written[:] = cited_sentences(answer.summary, set(by_number), context.language)
+
         try:
-            answer = self._ask(
-                system, user, SummaryAnswer, lambda a: _check_sentences(a.summary, set(by_number), context.language)
-            )
+            answer = self._ask(system, user, SummaryAnswer, check)
         except (AnswerError, LLMError) as exc:
             if isinstance(exc, LLMSetupError):
                 raise
             self._fallback(f"summary: {exc}")
             return [], "", str(exc)
-        sentences = [
-            DraftSentence(text=_MARKS.sub("", s.text).strip(), sources=[by_number[n] for n in s.cite])
-            for s in answer.summary
-        ]
-        return sentences, answer.title.strip(), ""
+        sentences = [DraftSentence(text=text, sources=[by_number[n] for n in cites]) for text, cites in written]
+        return sentences, _MARKS.sub("", answer.title).strip(), ""
 
     # -- budget ----------------------------------------------------------------------------------
 

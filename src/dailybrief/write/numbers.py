@@ -163,14 +163,31 @@ def quantities(text: str, *, names_are_numbers: bool = False) -> list[Quantity]:
 
 
 _ZH_TIMES = re.compile(r"([一二两三四五六七八九十])倍")
-_EN_TIMES = re.compile(r"\b(twice|double|doubled|triple|tripled)\b", re.I)
+_ZH_WORDS = [
+    (re.compile(r"翻了?两番"), 4.0, "x"), (re.compile(r"翻了?一番|翻番|翻倍"), 2.0, "x"),
+    (re.compile(r"一半|减半|半数"), 50.0, "%"),
+]
+_EN_TIMES = re.compile(
+    r"\b(twice|double|doubled|doubles|doubling|triple|tripled|triples|tripling|quadruple|quadrupled|"
+    r"half|halved|halves|halving)\b(?![\s-]+(?:down|digits?|check|standards?|edged|click|agent)\b)",
+    re.I,
+)
+_EN_WORDS = {"twi": 2.0, "dou": 2.0, "tri": 3.0, "qua": 4.0}
 _EN_MONTH = re.compile(r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?\s+(\d{1,2})?\b", re.I)
 
 
 def _word_quantities(text: str) -> list[Quantity]:
+    """Number words: 两倍/三倍/翻番/翻两番/一半, twice/double/triple/quadruple/half. A half is
+    50 % (so "一半" = "half" = "50%")."""
     out = [Quantity(float(_ZH_DIGITS[m.group(1)]), "x", m.group(0)) for m in _ZH_TIMES.finditer(text)]
+    for pattern, value, unit in _ZH_WORDS:
+        out += [Quantity(value, unit, m.group(0)) for m in pattern.finditer(text)]
     for m in _EN_TIMES.finditer(text):
-        out.append(Quantity(2.0 if m.group(1).lower().startswith("d") or m.group(1).lower() == "twice" else 3.0, "x", m.group(0)))
+        word = m.group(1).lower()
+        if word.startswith(("half", "halv")):
+            out.append(Quantity(50.0, "%", m.group(0)))
+        else:
+            out.append(Quantity(_EN_WORDS[word[:3]], "x", m.group(0)))
     for m in _EN_MONTH.finditer(text):
         if m.group(1).lower() == "may" and not m.group(2):
             continue  # the verb

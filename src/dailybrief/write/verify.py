@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..models import Item, Report
-from .entities import unsupported_names
-from .numbers import find_unsupported, quantities
+from .entities import entity_spans, mentions, unsupported_names
+from .numbers import Quantity, quantities, same_quantity
 
 MARK = re.compile(r"\[(\d+)\]")
 _MARKS = r"(?:\s?\[\d+\])*"
@@ -38,6 +38,7 @@ _END = re.compile(
     r"(?:" + _MARKS + r"[。！？；]+[”」』\"’)）]*" + _MARKS + r")"
     r"|(?:(?<![A-Z]\.[A-Z])[.!?]+[”\"’)]*" + _MARKS + r"(?=\s+[^a-z]|\s*$))"
 )
+_ABBREVIATION = re.compile(r"\b(?:vs|etc|Inc|Corp|Ltd|Co|Jr|Sr|St|Mr|Ms|Mrs|Dr|Prof|No|approx|al|e\.g|i\.e)\.\s*$")
 UNSUPPORTED_MARK = {"zh": "[未核实] ", "en": "[unverified] "}
 
 
@@ -85,9 +86,15 @@ def split_cited(text: str) -> list[str]:
         pieces.append(text[start:])
     # A piece without marks that does not end a Chinese sentence ("TurboQuant vs. ", a title's
     # "…marketing? Critics say") is part of the cited sentence that follows it.
+    # An English piece that ends with a full stop after a word that is no abbreviation is a
+    # sentence of its own, cited or not ("This issue covers 18 stories in 6 themes: ….").
     merged: list[str] = []
     for piece in pieces:
-        if merged and not MARK.search(merged[-1]) and not re.search(r"[。！？；][”」』\"’)）]*\s*$", merged[-1]):
+        if (
+            merged and not MARK.search(merged[-1])
+            and not re.search(r"[。！？；][”」』\"’)）]*\s*$", merged[-1])
+            and not (re.search(r"[a-z0-9%)]{2}\.[”\"’)]*\s*$", merged[-1]) and not _ABBREVIATION.search(merged[-1]))
+        ):
             merged[-1] += piece
         else:
             merged.append(piece)
@@ -95,16 +102,73 @@ def split_cited(text: str) -> list[str]:
 
 
 def _source_text(item: Item) -> str:
-    return "\n".join([item.title, item.text, *(m.title for m in item.mirrors)])
+    return "\n".join([item.title, item.text, item.source, *(m.title for m in item.mirrors)])
 
 
-def check_claims(sentence: str, sources: list[str]) -> list[str]:
-    """Reasons why `sentence` (citation marks removed) is not supported by `sources` texts."""
+# Clauses of a sentence: what a figure's subject is looked for in first.
+_CLAUSE = re.compile(r"[，,；;：:]\s*|\s(?:and|but|while|whereas)\s|、")
+
+
+def _clauses(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for match in _CLAUSE.finditer(text):
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, len(text)))
+    return spans
+
+
+def _subject(text: str, figure_at: int, names: list[tuple[int, str]]) -> str | None:
+    """The name a figure is said of: the nearest name before it in its clause, else the nearest
+    before it in the sentence, else the first after it in its clause."""
+    clause = next(((a, b) for a, b in _clauses(text) if a <= figure_at <= b), (0, len(text)))
+    before = [(at, n) for at, n in names if at < figure_at]
+    in_clause = [(at, n) for at, n in before if at >= clause[0]]
+    if in_clause or before:
+        return (in_clause or before)[-1][1]
+    after = [n for at, n in names if figure_at < at <= clause[1]]
+    return after[0] if after else None
+
+
+def _figure_at(text: str, quantity: Quantity) -> int:
+    at = text.find(quantity.text)
+    return at if at >= 0 else 0
+
+
+def check_claims(sentence: str, sources: list[str], *, several_stories: bool = False) -> list[str]:
+    """Reasons why `sentence` (citation marks removed) is not supported by `sources`, the texts
+    of the items it cites:
+
+    - every figure is stated in at least one cited item (not pieced together from several);
+    - every name is mentioned in a cited item;
+    - the name a figure is said of (its subject, `_subject`) is mentioned in an item that states
+      the figure, when some cited item mentions it — "TurboQuant compresses 128x" citing the
+      TurboQuant item and the ResBM item (which has the 128x) fails;
+    - with `several_stories` (the sentence cites items of more than one story), the names of
+      each clause are mentioned together in one cited item — so a controversy about one story
+      is not pinned on a name of another.
+    """
     text = MARK.sub("", sentence)
-    pool_text = "\n".join(sources)
-    pool = quantities(pool_text, names_are_numbers=True)
-    reasons = [f"figure {q.text!r} is not in the cited items" for q in find_unsupported(quantities(text), pool)]
-    reasons += [f"name {name!r} is not in the cited items" for name in unsupported_names(text, pool_text)]
+    pools = [quantities(source, names_are_numbers=True) for source in sources]
+    names = entity_spans(text)
+    reasons = []
+    for claim in quantities(text):
+        stating = [i for i, pool in enumerate(pools) if any(same_quantity(claim, s) for s in pool)]
+        if not stating:
+            reasons.append(f"figure {claim.text!r} is not in the cited items")
+            continue
+        subject = _subject(text, _figure_at(text, claim), names)
+        if subject and any(mentions(s, subject) for s in sources) and not any(
+            mentions(sources[i], subject) for i in stating
+        ):
+            reasons.append(f"figure {claim.text!r} and {subject!r} are not stated together in any cited item")
+    reasons += [f"name {name!r} is not in the cited items"
+                for name in unsupported_names(text, "\n".join(sources), sources)]
+    if several_stories and not reasons:
+        for start, end in _clauses(text):
+            together = [n for at, n in names if start <= at < end]
+            if len(together) > 1 and not any(all(mentions(s, n) for n in together) for s in sources):
+                reasons.append(f"names {', '.join(repr(n) for n in together)} are not stated together in any cited item")
     return reasons
 
 
@@ -117,6 +181,10 @@ class _Checker:
             {url for story in section.stories for url in story.item_urls} for section in report.sections
         ]
         self.all_urls = set().union(*self.section_urls) if self.section_urls else set()
+        self.story_of = {
+            url: (i, story.id) for i, section in enumerate(report.sections)
+            for story in section.stories for url in story.item_urls
+        }
         n_stories = sum(len(s.stories) for s in report.sections)
         counts = {n_stories, len(report.sections), report.stats.get("stories"), report.stats.get("items_in_window")}
         self.structure = " ".join(
@@ -141,7 +209,8 @@ class _Checker:
                 sources.append(_source_text(self.items[ref.url]))
         if reasons:
             return reasons
-        return check_claims(sentence, sources)
+        stories = {self.story_of.get(self.refs[n].url) for n in dict.fromkeys(numbers)}
+        return check_claims(sentence, sources, several_stories=len(stories) > 1)
 
     def section_text(self, index: int) -> list[str]:
         return [_source_text(self.items[u]) for u in self.section_urls[index] if u in self.items]
