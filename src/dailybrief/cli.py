@@ -445,12 +445,28 @@ def stories_list(
         build_ = _story_build(store, parse_date(date_), rebuild)
         from .store.stories import items_by_url
 
+        # Near-duplicate copies folded into an item: from the build's merge log, plus copies an
+        # item already carried when it was stored.
+        copies: dict[str, list[str]] = {}
+        for m in build_.merges:
+            if m.kind == "duplicate" and m.into_url:
+                copies.setdefault(m.into_url, []).append(m.item_url)
         urls = [u for story in build_.stories for u in story.item_urls]
-        titles = {it.url: it.title for it in items_by_url(store, urls)}
+        found = items_by_url(store, urls + [u for c in copies.values() for u in c])
+        titles = {it.url: it.title for it in found}
+        sources = {it.url: it.source for it in found}
+        for it in found:
+            for mirror in it.mirrors:
+                sources.setdefault(mirror.url, mirror.source)
+                if mirror.url not in copies.get(it.url, []):
+                    copies.setdefault(it.url, []).append(mirror.url)
     for n, story in enumerate(build_.stories, 1):
         console.print(f"{n:>3}. {story.id} [{story.status}] {story.title}", markup=False, highlight=False)
         for url in story.item_urls:
             console.print(f"       {url}  {titles.get(url, '')[:70]}", markup=False, highlight=False)
+            for copy in copies.get(url, []):
+                source = f" ({sources[copy]})" if sources.get(copy) else ""
+                console.print(f"         copy: {copy}{source}", markup=False, highlight=False)
     if log:
         for m in build_.merges:
             score = f"{m.score:.3f}" if m.score is not None else "-"

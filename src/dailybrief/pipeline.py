@@ -19,7 +19,7 @@ from .models import Report
 from .process.dedupe import dedupe
 from .process.rank import rank_stories, source_weight
 from .process.relevance import filter_relevant
-from .process.sections import assign_sections
+from .process.sections import assign_sections_explained
 from .process.engine import cached_embedder, cluster_stories, novelty
 from .process.window import report_window
 from .store import Store
@@ -112,7 +112,7 @@ def build(store: Store, settings: Settings, options: BuildOptions, progress: Pro
         fresh = novelty(store, options.day, language, ranked, embedder, build=clustered.build)
         ranked = fresh.reportable
     with timer.stage("sections"):
-        sections = assign_sections(ranked, settings, language, embedder)
+        sections, placements = assign_sections_explained(ranked, settings, language, embedder)
     with timer.stage("write"):
         writer = options.writer_instance or make_writer(options.writer, settings, store, options)
         context = WriteContext(
@@ -138,6 +138,7 @@ def build(store: Store, settings: Settings, options: BuildOptions, progress: Pro
                 {"id": s.id, "title": s.title, "earlier_reports": s.earlier_reports} for s in fresh.repeats
             ],
             "embedding_cache": {"hits": embedder.hits, "misses": embedder.misses},
+            "sections_assignment": [a.as_stat() for a in placements],
             "writer": draft.notes,
         }
         report = build_report(draft, sections, settings, options.day.isoformat(), language, stats)

@@ -67,3 +67,19 @@ def test_a_rebuild_the_next_day_leaves_repeats_out_and_marks_updates(tmp_path):
         for story in sec.stories:
             assert story.status in ("new", "update")
             assert story.status == "new" or story.earlier_reports == ["2026-04-17"]
+
+
+def test_stories_list_shows_near_duplicate_copies_under_their_item(tmp_path):
+    run("import", str(SAMPLE), home=tmp_path)
+    lines = run("stories", "--date", "2026-04-17", "--log", home=tmp_path).splitlines()
+    folds = [line.split() for line in lines if line.startswith("merge duplicate")]
+    assert folds
+    copy_url, kept_url = folds[0][3], folds[0][5].rstrip(":")
+    at = next(i for i, line in enumerate(lines) if line.strip().startswith(kept_url))
+    below = []
+    for line in lines[at + 1:]:
+        if not line.strip().startswith("copy: "):
+            break
+        below.append(line)
+    assert any(copy_url in line for line in below), lines[at:at + 4]
+    assert all(line.startswith("         copy: ") and line.rstrip().endswith(")") for line in below)

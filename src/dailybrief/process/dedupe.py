@@ -92,24 +92,24 @@ def _candidate_pairs(sigs: np.ndarray, per_member: int = 8) -> list[tuple[int, i
     if n < 2:
         return []
     weights = np.random.default_rng(11).integers(1, 2**63, size=ROWS, dtype=np.uint64) | np.uint64(1)
-    pairs: set[tuple[int, int]] = set()
+    found: list[np.ndarray] = []
     with np.errstate(over="ignore"):
         for band in range(BANDS):
             block = sigs[:, band * ROWS : (band + 1) * ROWS].astype(np.uint64)
             keys = (block * weights).sum(axis=1) ^ (block[:, 0] << np.uint64(32))
             order = np.argsort(keys, kind="stable")
             sorted_keys = keys[order]
-            starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
-            ends = np.r_[starts[1:], n]
-            for s, e in zip(starts[ends - starts > 1], ends[ends - starts > 1]):
-                group = order[s:e]
-                for x in range(1, len(group)):
-                    for y in group[max(0, x - per_member) : x]:
-                        a, b = sorted((int(group[x]), int(y)))
-                        pairs.add((a, b))
-    if not pairs:
+            # Row x of a group against the up to `per_member` rows before it in the same group,
+            # one shifted comparison per distance (no Python loop over groups).
+            for d in range(1, min(per_member, n - 1) + 1):
+                same = np.flatnonzero(sorted_keys[d:] == sorted_keys[:-d])
+                if len(same):
+                    found.append(np.stack([order[same + d], order[same]], axis=1))
+    if not found:
         return []
-    left, right = np.array(sorted(pairs)).T
+    both = np.concatenate(found)
+    both.sort(axis=1)
+    left, right = np.unique(both, axis=0).T
     scores = (sigs[left] == sigs[right]).mean(axis=1)
     keep = scores >= THRESHOLD
     return [(int(a), int(b), float(sc)) for a, b, sc in zip(left[keep], right[keep], scores[keep])]

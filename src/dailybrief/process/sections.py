@@ -1,12 +1,30 @@
-"""Sections stage: assign ranked stories to taxonomy sections.
+"""Sections stage: assign ranked stories to taxonomy sections, and say why.
 
-A story goes to the section whose description is closest to the story's centroid embedding,
-nudged by section keywords found in its items. Weak matches go to `other`. Only non-empty
-sections appear, ordered by importance (the sum of their three strongest stories), `other`
-last; beyond `max_sections` the weakest sections fold into `other`.
+Score of a story for a section = similarity + keyword evidence:
+
+- similarity: cosine of the story's centroid embedding with the section's description, embedded
+  twice (English title + description, Chinese title + the description's Chinese words and
+  keywords) and the better of the two taken, so a Chinese-only story is not penalised;
+- keyword evidence, weighted like the story tokens of the clustering: for each item, the
+  section keywords it names (a plural and its singular count once, a keyword in the title
+  twice), at most 2; the evidence is the mean over the story's items, times `KEYWORD_WEIGHT`.
+  A story named by one item out of six gets a sixth of what a story whose every item names the
+  keyword gets, so large stories no longer collect keywords just by having more text.
+
+The best section wins; below `MIN_SCORE` the story goes to `other`. Then capacity: a section
+shows at most `stories_per_section` stories, so a story that would be left out of its full best
+section moves to its second-best section when that one scores within `MARGIN` and still has
+room. Only non-empty sections appear, ordered by importance (the sum of their three strongest
+stories), `other` last. Beyond `max_sections` the weakest sections fold: each of their stories
+goes to its best kept section that scores within `MARGIN` of its own and has room, else to
+`other` (which then gathers several stories and is written as a list). Every decision is kept
+in an `Assignment` (the pipeline puts them in `stats.sections_assignment`).
 """
 
 from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
@@ -16,55 +34,166 @@ from .embed import Embedder, default_embedder
 from .keywords import Terms
 from .stories import story_text
 
-KEYWORD_BONUS = 0.06
-MAX_KEYWORD_BONUS = 0.24
+KEYWORD_WEIGHT = 0.24  # a story whose every item names two of a section's keywords
 MIN_SCORE = 0.12
+MARGIN = 0.06  # a second-best section this close may take a story its best section has no room for
 OTHER = "other"
+_HAN = re.compile(r"[\u3400-\u9fff]+")
 
 
-def _section_text(spec: SectionSpec) -> str:
-    return f"{spec.title_en or spec.title}. {spec.description}"
+@dataclass
+class Assignment:
+    """Where one story went and why (`stats.sections_assignment`)."""
+
+    story: str
+    title: str
+    section: str
+    score: float
+    best: str
+    best_score: float
+    runner_up: str = ""
+    runner_up_score: float = 0.0
+    reason: str = ""
+    scores: dict[str, float] = field(default_factory=dict)
+
+    def as_stat(self) -> dict:
+        out = asdict(self)
+        out["title"] = out["title"][:120]
+        return out
+
+
+def _section_texts(spec: SectionSpec) -> tuple[str, str]:
+    """English and Chinese descriptions of a section."""
+    english = f"{spec.title_en or spec.title}. {spec.description}"
+    han = [w for w in _HAN.findall(f"{spec.description} {' '.join(spec.keywords)}")]
+    chinese = f"{spec.title}。{' '.join(dict.fromkeys(han))}" if han or spec.title != spec.title_en else english
+    return english, chinese
+
+
+def _stem(term: str) -> str:
+    return term[:-1] if len(term) > 3 and term.endswith("s") and term.isascii() else term
+
+
+def keyword_evidence(story: Story, terms: Terms) -> tuple[float, list[str]]:
+    """Mean over items of min(2, distinct keywords named; title hits twice) / 2, and the
+    keywords found."""
+    if not terms or not story.items:
+        return 0.0, []
+    total = 0.0
+    found: set[str] = set()
+    for item in story.items:
+        in_title = {_stem(t) for t in terms.find(item.title)}
+        in_body = {_stem(t) for t in terms.find(item.text[:1500])} - in_title
+        found |= in_title | in_body
+        total += min(2.0, 2 * len(in_title) + len(in_body)) / 2
+    return total / len(story.items), sorted(found)
+
+
+@dataclass
+class _Scored:
+    story: Story
+    ranked: list[tuple[float, str]]  # (score, section id), best first, only >= MIN_SCORE
+    scores: dict[str, float]
 
 
 def assign_sections(
     stories: list[Story], settings: Settings, language: str = "zh", embedder: Embedder | None = None
 ) -> list[Section]:
+    return assign_sections_explained(stories, settings, language, embedder)[0]
+
+
+def assign_sections_explained(
+    stories: list[Story], settings: Settings, language: str = "zh", embedder: Embedder | None = None
+) -> tuple[list[Section], list[Assignment]]:
+    """Sections in report order and, per story, where it went and why."""
     embedder = embedder or default_embedder()
     specs = [s for s in settings.sections if s.id != OTHER]
     other_spec = next((s for s in settings.sections if s.id == OTHER), None) or SectionSpec(
         id=OTHER, title="其他动态", title_en="Other news"
     )
-    vectors = embedder.embed([_section_text(s) for s in specs]) if specs else np.zeros((0, 1))
+    if specs:
+        texts = [t for s in specs for t in _section_texts(s)]
+        vectors = embedder.embed(texts).reshape(len(specs), 2, -1)
     terms = [Terms(s.keywords) for s in specs]
+    capacity = max(1, min(settings.report.stories_per_section, settings.report.max_paragraphs))
 
-    buckets: dict[str, list[Story]] = {}
+    scored: list[_Scored] = []
     for story in stories:
-        centroid = embedder.embed([story_text(it) for it in story.items]).mean(axis=0)
-        centroid /= np.linalg.norm(centroid) or 1.0
-        text = " ".join(story_text(it) for it in story.items)
-        best_id, best_score = OTHER, MIN_SCORE
-        for spec, vector, term in zip(specs, vectors, terms):
-            bonus = min(MAX_KEYWORD_BONUS, KEYWORD_BONUS * len(term.find(text)))
-            score = float(centroid @ vector) + bonus
-            if score > best_score:
-                best_id, best_score = spec.id, score
-        buckets.setdefault(best_id, []).append(story.model_copy(update={"section": best_id}))
+        scores: dict[str, float] = {}
+        if specs and story.items:
+            centroid = embedder.embed([story_text(it) for it in story.items]).mean(axis=0)
+            centroid /= np.linalg.norm(centroid) or 1.0
+            similarity = (vectors @ centroid).max(axis=1)
+            for spec, sim, term in zip(specs, similarity, terms):
+                evidence, _ = keyword_evidence(story, term)
+                scores[spec.id] = round(float(sim) + KEYWORD_WEIGHT * evidence, 4)
+        ranked = sorted(((sc, sid) for sid, sc in scores.items() if sc >= MIN_SCORE), key=lambda r: (-r[0], r[1]))
+        scored.append(_Scored(story, ranked, scores))
+
+    # Stories are placed strongest first, so a full section is full of stronger stories.
+    order = sorted(range(len(scored)), key=lambda k: (-scored[k].story.importance, scored[k].story.id))
+    placed: dict[str, list[int]] = {}
+    where: dict[int, tuple[str, str]] = {}  # story index -> (section, reason)
+    for k in order:
+        s = scored[k]
+        if not s.ranked:
+            where[k] = (OTHER, f"no section scores {MIN_SCORE} or more")
+            continue
+        best_score, best = s.ranked[0]
+        target, reason = best, "best match"
+        if len(placed.get(best, [])) >= capacity and len(s.ranked) > 1:
+            second_score, second = s.ranked[1]
+            if best_score - second_score <= MARGIN and len(placed.get(second, [])) < capacity:
+                target = second
+                reason = f"best section {best} full ({capacity} stronger stories); second-best within {MARGIN}"
+        placed.setdefault(target, []).append(k)
+        where[k] = (target, reason)
+
+    # At most max_sections: keep the most important sections, re-place the folded ones' stories.
+    importance = {
+        sid: sum(sorted((scored[k].story.importance for k in ks), reverse=True)[:3]) for sid, ks in placed.items()
+    }
+    kept = sorted(placed, key=lambda sid: (-importance[sid], sid))
+    has_other = any(sec == OTHER for sec, _ in where.values())
+    limit = settings.report.max_sections
+    if len(kept) + (1 if has_other else 0) > limit:
+        folded = kept[limit - 1 :]
+        kept = kept[: limit - 1]
+        moved = sorted((k for sid in folded for k in placed[sid]),
+                       key=lambda k: (-scored[k].story.importance, scored[k].story.id))
+        for sid in folded:
+            placed.pop(sid)
+        for k in moved:
+            s = scored[k]
+            own = s.scores[where[k][0]]
+            room = [(sc, sid) for sc, sid in s.ranked if sid in kept and len(placed[sid]) < capacity
+                    and own - sc <= MARGIN]
+            if room:
+                sc, sid = room[0]
+                placed[sid].append(k)
+                where[k] = (sid, f"section {where[k][0]} folded (beyond max_sections {limit}); "
+                                 f"next-best kept section within {MARGIN} with room")
+            else:
+                where[k] = (OTHER, f"section {where[k][0]} folded (beyond max_sections {limit})")
 
     by_id = {s.id: s for s in specs}
-    sections = [
-        _section(by_id[sid], members, language) for sid, members in buckets.items() if sid != OTHER
-    ]
-    sections.sort(key=lambda s: (-s.importance, s.id))
-    limit = settings.report.max_sections
-    other_members = buckets.get(OTHER, [])
-    if len(sections) + (1 if other_members else 0) > limit:
-        keep = limit - 1
-        for extra in sections[keep:]:
-            other_members += [s.model_copy(update={"section": OTHER}) for s in extra.stories]
-        sections = sections[:keep]
-    if other_members:
-        sections.append(_section(other_spec, other_members, language))
-    return sections
+    buckets: dict[str, list[Story]] = {}
+    assignments: list[Assignment] = []
+    for k, s in enumerate(scored):
+        section, reason = where[k]
+        buckets.setdefault(section, []).append(s.story.model_copy(update={"section": section}))
+        best_score, best = s.ranked[0] if s.ranked else (0.0, OTHER)
+        runner_score, runner = s.ranked[1] if len(s.ranked) > 1 else (0.0, "")
+        assignments.append(Assignment(
+            story=s.story.id, title=s.story.title, section=section, score=s.scores.get(section, 0.0),
+            best=best, best_score=best_score, runner_up=runner, runner_up_score=runner_score, reason=reason,
+            scores=dict(sorted(s.scores.items(), key=lambda kv: -kv[1])[:4]),
+        ))
+    sections = [_section(by_id[sid], members, language) for sid, members in buckets.items() if sid != OTHER]
+    sections.sort(key=lambda sec: (-sec.importance, sec.id))
+    if buckets.get(OTHER):
+        sections.append(_section(other_spec, buckets[OTHER], language))
+    return sections, assignments
 
 
 def _section(spec: SectionSpec, stories: list[Story], language: str) -> Section:

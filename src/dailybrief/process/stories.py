@@ -37,7 +37,12 @@ WINDOW_HOURS = 240.0  # a story quiet for longer than this (10 days) takes no ne
 EXACT_BELOW = 3000  # items; above this, candidates come from the ANN index
 NPROBE = 6
 NAME_POSTINGS = 32  # a name carried by more stories than this proposes no candidates
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9\-]*[0-9A-Z][A-Za-z0-9\-]*|[A-Z][a-z]{2,}[A-Za-z]*|\d+(?:\.\d+)+|\d{2,}")
+TITLE_BONUS = 0.25  # for an item whose title is (nearly) the title of one of the story's items
+TITLE_FROM = 0.5  # character-bigram Jaccard of two titles where the title bonus starts
+TITLES_KEPT = 4  # titles per story compared with an item's title
+_NOT_ALNUM = re.compile(r"[\W_]+")
+_VERSION = re.compile(r"\d+(?:\.\d+)+|\d+")
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9\-]*[0-9A-Z][A-Za-z0-9\-]*(?:\.\d+)*|[A-Z][a-z]{2,}[A-Za-z]*|\d+(?:\.\d+)+|\d{2,}")
 _COMMON = frozenset(
     "The This That With From What When Why How New Its After Over Into Says Said Inside Show Reddit "
     "AI LLM LLMs GPU GPUs API CEO US UK EU And For Are Not But Our You Your Hacker News Report "
@@ -49,7 +54,9 @@ def story_text(item: Item) -> str:
     return f"{item.title}. {item.text[:400]}"
 
 
-_LOWER_WORD = re.compile(r"\b[a-z]{3,}\b")
+# A lower-case word in running text; not part of an identifier such as "trae-agent" or a path.
+_LOWER_WORD = re.compile(r"(?<![\w\-/.@])[a-z]{3,}(?![\w\-/@]|\.\w)")
+TITLE_NAME = 2.0  # weight of a shared name that is in the item's title and in one of the story's
 
 
 def distinctive_tokens(item: Item, plain_words: set[str] | frozenset[str] = frozenset()) -> set[str]:
@@ -61,6 +68,22 @@ def distinctive_tokens(item: Item, plain_words: set[str] | frozenset[str] = froz
         for tok in found
         if tok not in _COMMON and len(tok) > 1 and not (tok[1:].islower() and tok.lower() in plain_words)
     }
+
+
+def title_shape(title: str) -> tuple[frozenset[str], frozenset[str]]:
+    """Character bigrams of a title (lower case, letters and digits only: works for Chinese
+    without word segmentation) and the numbers it names."""
+    flat = _NOT_ALNUM.sub("", title.lower())
+    return frozenset(flat[k : k + 2] for k in range(len(flat) - 1)), frozenset(_VERSION.findall(title))
+
+
+def title_similarity(a: tuple[frozenset[str], frozenset[str]], b: tuple[frozenset[str], frozenset[str]]) -> float:
+    """Jaccard of the titles' bigrams; 0 when both name numbers and none in common ("Opus 4.6"
+    and "Opus 4.7" are two events however alike their titles are)."""
+    (grams_a, nums_a), (grams_b, nums_b) = a, b
+    if not grams_a or not grams_b or (nums_a and nums_b and not nums_a & nums_b):
+        return 0.0
+    return len(grams_a & grams_b) / len(grams_a | grams_b)
 
 
 def story_id(item: Item) -> str:
@@ -92,6 +115,8 @@ class _Open:
     members: list[int]
     tokens: Counter = field(default_factory=Counter)
     names: set[str] = field(default_factory=set)
+    titles: list[int] = field(default_factory=list)  # the first TITLES_KEPT members
+    title_tokens: set[str] = field(default_factory=set)
 
 
 class _Centroids:
@@ -151,14 +176,23 @@ def cluster_items(
     n = len(items)
     order = sorted(range(n), key=lambda i: (items[i].published, items[i].url))
     times = [item.published.timestamp() for item in items]
+    # Plain words: lower case in running text ("several", "model"); a capitalised word that is
+    # one of them is not a name. Identifiers ("trae-agent", "bytedance/trae") do not count.
     plain_words = {w for item in items for w in _LOWER_WORD.findall(f"{item.title} {item.text}")}
     tokens = [distinctive_tokens(item, plain_words) for item in items]
+    title_tokens = [{t.lower() for t in _TOKEN.findall(item.title)} & toks for item, toks in zip(items, tokens)]
     document_freq = Counter(tok for toks in tokens for tok in toks)
     # A token carried by most of the day's items says nothing about which event an item is.
     idf = {tok: min(1.0, math.log(n / df + 1) / math.log(n / 2 + 1))
            for tok, df in document_freq.items()} if n > 2 else {}
     # Names: non-numeric tokens that few of the day's items carry.
     names = [{t for t in toks if not t.replace(".", "").isdigit() and idf.get(t, 1.0) >= 0.5} for toks in tokens]
+    shapes: dict[int, tuple[frozenset[str], frozenset[str]]] = {}  # title shapes, computed when needed
+
+    def shape(k: int) -> tuple[frozenset[str], frozenset[str]]:
+        if k not in shapes:
+            shapes[k] = title_shape(items[k].title)
+        return shapes[k]
 
     exact = n < exact_below
     index = None if exact else CellIndex(vectors, nprobe=NPROBE)
@@ -178,6 +212,7 @@ def cluster_items(
                 if posting and len(posting) <= NAME_POSTINGS:
                     found.update(posting)
             ks = np.fromiter(found, dtype=np.int64, count=len(found))
+            ks.sort()  # gather centroid rows in memory order
         best, best_score, best_cos, best_shared = -1, -1.0, 0.0, []
         if len(ks):
             ks = ks[centroids.last[ks] >= times[i] - window]
@@ -186,18 +221,34 @@ def cluster_items(
             top = np.argsort(-cosines)[:CANDIDATES]
             # Tokens only re-rank the stories the embedding already finds close.
             for j in top:
+                if cosines[j] + MAX_BONUS + TITLE_BONUS < max(threshold, best_score):
+                    break  # no bonus can lift this one or the rest (by falling cosine) above the best
                 story = stories[ks[j]]
                 shared = [t for t in tokens[i] if story.tokens[t]]
                 # A token counts by how rare it is in the day, how much of the story carries it,
                 # and half when it is only a number.
                 size = len(story.members)
+                # A name in both headlines counts TITLE_NAME times: it is what the reports are about.
                 evidence = sum(
-                    idf.get(t, 1.0) * min(1.0, 2 * story.tokens[t] / size) * (1.0 if t in names[i] else 0.5)
+                    idf.get(t, 1.0) * min(1.0, 2 * story.tokens[t] / size)
+                    * (0.5 if t not in names[i] else TITLE_NAME if t in title_tokens[i] and t in story.title_tokens else 1.0)
                     for t in shared
                 )
                 bonus = min(MAX_BONUS, TOKEN_BONUS * evidence)
                 if not shared and names[i] and story.names:
                     bonus = -CONFLICT  # both name products or people, and not the same ones
+                # Two reports of one event often share their headline (a reposted announcement,
+                # a wire story retitled by a word): the bonus rises from 0 at TITLE_FROM to
+                # TITLE_BONUS for identical titles, and needs the embedding to agree somewhat.
+                # Titles can only lift (or, naming other numbers, sink) a story that could win.
+                if cosines[j] + bonus + TITLE_BONUS >= max(threshold, best_score):
+                    mine, theirs = shape(i), [shape(k) for k in story.titles]
+                    title_sim = max((title_similarity(mine, t) for t in theirs), default=0.0)
+                    if title_sim > TITLE_FROM and bonus >= 0:
+                        bonus += TITLE_BONUS * (title_sim - TITLE_FROM) / (1 - TITLE_FROM)
+                    # Headlines that name numbers, none in common ("GPT-5.5" / "GPT-5.6"): two events.
+                    if mine[1] and all(t[1] and not t[1] & mine[1] for t in theirs):
+                        bonus = min(bonus, 0.0) - CONFLICT
                 score = float(cosines[j]) + bonus
                 if score > best_score:
                     best, best_score, best_cos, best_shared = int(ks[j]), score, float(cosines[j]), shared
@@ -207,12 +258,16 @@ def cluster_items(
             story.tokens.update(tokens[i])
             new_names = names[i] - story.names
             story.names |= names[i]
+            if len(story.titles) < TITLES_KEPT:
+                story.titles.append(i)
+            story.title_tokens |= title_tokens[i]
             centroids.join(best, vectors[i], times[i])
             joins.append((i, best, best_score, best_cos, best_shared))
             k = best
         else:
             k = centroids.add(vectors[i], times[i])
-            stories.append(_Open(members=[i], tokens=Counter(tokens[i]), names=set(names[i])))
+            stories.append(_Open(members=[i], tokens=Counter(tokens[i]), names=set(names[i]), titles=[i],
+                                  title_tokens=set(title_tokens[i])))
             new_names = names[i]
         if index is not None:
             index.register(i, k)
