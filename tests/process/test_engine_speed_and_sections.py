@@ -91,9 +91,10 @@ def test_a_repost_under_the_same_headline_joins_its_story_but_a_new_version_does
     repost = _item("https://community.example/t/gpt-5-5", "Introducing GPT-5.5", "Link.", hour=11)
     later = _item("https://openai.com/index/gpt-5-6", "Introducing GPT-5.6",
                   "GPT-5.6 adds image output and a faster mini model for developers.", hour=12)
-    stories = cluster_items([launch, repost, later]).stories
-    grouped = sorted(sorted(it.url for it in s.items) for s in stories)
+    result = cluster_items([launch, repost, later])
+    grouped = sorted(sorted(it.url for it in s.items) for s in result.stories)
     assert grouped == [sorted([launch.url, repost.url]), [later.url]]
+    assert [m.item_url for m in result.merges] == [repost.url] and "headline 1.00" in result.merges[0].reason
 
 
 def _story(sid, title, text, importance, n=1):

@@ -200,7 +200,7 @@ def cluster_items(
     window = window_hours * 3600
     centroids = _Centroids(vectors.shape[1], min(n, 4096))
     stories: list[_Open] = []
-    joins: list[tuple[int, int, float, float, list[str]]] = []  # item, story, score, cosine, shared
+    joins: list[tuple[int, int, float, float, list[str], float]] = []  # item, story, score, cosine, shared, headline
 
     for i in order:
         if exact:
@@ -213,7 +213,7 @@ def cluster_items(
                     found.update(posting)
             ks = np.fromiter(found, dtype=np.int64, count=len(found))
             ks.sort()  # gather centroid rows in memory order
-        best, best_score, best_cos, best_shared = -1, -1.0, 0.0, []
+        best, best_score, best_cos, best_shared, best_title = -1, -1.0, 0.0, [], 0.0
         if len(ks):
             ks = ks[centroids.last[ks] >= times[i] - window]
         if len(ks):
@@ -241,6 +241,7 @@ def cluster_items(
                 # a wire story retitled by a word): the bonus rises from 0 at TITLE_FROM to
                 # TITLE_BONUS for identical titles, and needs the embedding to agree somewhat.
                 # Titles can only lift (or, naming other numbers, sink) a story that could win.
+                title_sim = 0.0
                 if cosines[j] + bonus + TITLE_BONUS >= max(threshold, best_score):
                     mine, theirs = shape(i), [shape(k) for k in story.titles]
                     title_sim = max((title_similarity(mine, t) for t in theirs), default=0.0)
@@ -252,6 +253,7 @@ def cluster_items(
                 score = float(cosines[j]) + bonus
                 if score > best_score:
                     best, best_score, best_cos, best_shared = int(ks[j]), score, float(cosines[j]), shared
+                    best_title = title_sim if title_sim > TITLE_FROM else 0.0
         if best >= 0 and best_score >= threshold:
             story = stories[best]
             story.members.append(i)
@@ -262,7 +264,7 @@ def cluster_items(
                 story.titles.append(i)
             story.title_tokens |= title_tokens[i]
             centroids.join(best, vectors[i], times[i])
-            joins.append((i, best, best_score, best_cos, best_shared))
+            joins.append((i, best, best_score, best_cos, best_shared, best_title))
             k = best
         else:
             k = centroids.add(vectors[i], times[i])
@@ -277,12 +279,14 @@ def cluster_items(
     ids = [story_id(items[s.members[0]]) for s in stories]
     reasons: dict[int, list[str]] = {}
     merges: list[StoryMerge] = []
-    for i, k, score, cosine, shared in joins:
+    for i, k, score, cosine, shared, headline in joins:
         why = f"{items[i].url} joined at {score:.2f}"
         if shared:
             why += " sharing " + ", ".join(sorted(shared)[:5])
         reasons.setdefault(k, []).append(why)
         reason = f"cosine {cosine:.2f}" + (f" + shared {', '.join(sorted(shared)[:5])}" if shared else "")
+        if headline:
+            reason += f" + headline {headline:.2f}"
         merges.append(StoryMerge(ids[k], items[i].url, items[stories[k].members[0]].url,
                                  round(score, 3), round(cosine, 3), sorted(shared), reason))
     result = [
