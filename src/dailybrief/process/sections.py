@@ -14,8 +14,9 @@ Score of a story for a section = similarity + keyword evidence:
 The best section wins; below `MIN_SCORE` the story goes to `other`. Then capacity: a section
 shows at most `stories_per_section` stories, so a story that would be left out of its full best
 section moves to its second-best section when that one scores within `MARGIN` and still has
-room. Only non-empty sections appear, ordered by importance (the sum of their three strongest
-stories), `other` last. Beyond `max_sections` the weakest sections fold: each of their stories
+room. Only non-empty sections appear, ordered by importance (`section_importance`: the strongest
+story plus a third of the next two, so a section led by the day's biggest story is not folded
+just because it holds one story), `other` last. Beyond `max_sections` the weakest sections fold: each of their stories
 goes to its best kept section that scores within `MARGIN` of its own and has room, else to
 `other` (which then gathers several stories and is written as a list). Every decision is kept
 in an `Assignment` (the pipeline puts them in `stats.sections_assignment`).
@@ -150,9 +151,7 @@ def assign_sections_explained(
         where[k] = (target, reason)
 
     # At most max_sections: keep the most important sections, re-place the folded ones' stories.
-    importance = {
-        sid: sum(sorted((scored[k].story.importance for k in ks), reverse=True)[:3]) for sid, ks in placed.items()
-    }
+    importance = {sid: section_importance([scored[k].story.importance for k in ks]) for sid, ks in placed.items()}
     kept = sorted(placed, key=lambda sid: (-importance[sid], sid))
     has_other = any(sec == OTHER for sec, _ in where.values())
     limit = settings.report.max_sections
@@ -196,9 +195,15 @@ def assign_sections_explained(
     return sections, assignments
 
 
+def section_importance(story_importances: list[float]) -> float:
+    """The strongest story counts fully, the next two a third each; the rest not at all."""
+    top = sorted(story_importances, reverse=True)[:3]
+    return round(top[0] + sum(top[1:]) / 3, 3) if top else 0.0
+
+
 def _section(spec: SectionSpec, stories: list[Story], language: str) -> Section:
     stories = sorted(stories, key=lambda s: (-s.importance, s.id))
-    importance = round(sum(s.importance for s in stories[:3]), 3)
+    importance = section_importance([s.importance for s in stories])
     return Section(
         id=spec.id,
         title=spec.display_title(language),
