@@ -140,3 +140,14 @@ def test_cli_demo_writes_the_four_files(tmp_path):
     assert "摘要" in pdf_text and "参考文献" in pdf_text
     report = Report.model_validate_json((folder / "report.json").read_text("utf-8"))
     assert set(cited_numbers(report)) == {r.n for r in report.references}
+
+
+def test_chinese_sentences_also_cite_the_english_sources_they_report_on(sample_build):
+    _, result = sample_build
+    report = result.report
+    english = [r for r in report.references if r.lang == "en"]
+    # The company posts and wire stories behind the Chinese coverage are cited beside it.
+    assert len(english) >= 10
+    sources = {r.source for r in english}
+    assert {"Anthropic", "OpenAI"} & sources or len(sources) >= 5
+    assert report.stats["verification"]["unsupported"] == 0

@@ -116,7 +116,8 @@ def build(store: Store, settings: Settings, options: BuildOptions, progress: Pro
     with timer.stage("write"):
         writer = options.writer_instance or make_writer(options.writer, settings, store, options)
         context = WriteContext(
-            date=options.day.isoformat(), language=language, settings=settings, items_in_window=len(items)
+            date=options.day.isoformat(), language=language, settings=settings, items_in_window=len(items),
+            embedder=embedder,
         )
         draft = writer.write(sections, context)
         stats = {

@@ -8,7 +8,7 @@ third-party one would, with `register`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from ..config import Settings
 from ..models import Section
@@ -21,6 +21,8 @@ class WriteContext:
     language: str  # zh | en
     settings: Settings
     items_in_window: int = 0
+    # The pipeline's (cached) embedder: lets writers match sentences across languages.
+    embedder: Any = None
 
 
 class Writer(Protocol):

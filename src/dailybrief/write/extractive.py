@@ -13,14 +13,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from ..models import Item, Section, Story
 from .base import WriteContext, register
 from .draft import Draft, DraftParagraph, DraftSection, DraftSentence
 from .sentences import bigrams, overlap, split_sentences
+from .verify import check_claims, source_text
 
 REDUNDANT = 0.45  # bigram Jaccard above which a sentence repeats one already chosen
 SAME_FACT = 0.35  # above which another item is cited for the same sentence
+CROSS_LANGUAGE_FACT = 0.55  # embedding cosine above which a sentence in another language may say the same
+MAX_CROSS_LANGUAGE = 2  # such citations per sentence, the closest first
 _DIGIT = re.compile(r"\d")
 # Wire datelines say where a story was filed, not what happened: "IT之家 4 月 16 日消息，",
 # "新浪科技讯 4 月 16 日晚间消息，", "SAN FRANCISCO (AP) — ".
@@ -102,11 +106,14 @@ def _candidates(story: Story, language: str) -> list[_Candidate]:
     return out
 
 
-def pick_sentences(story: Story, language: str, limit: int) -> list[DraftSentence]:
+def pick_sentences(story: Story, language: str, limit: int, embedder: Any = None) -> list[DraftSentence]:
     """The `limit` best non-redundant sentences of a story, each with its sources.
 
     When the story's items offer at least two sentences in the report language, sentences in
-    other languages are left out, so a paragraph does not switch language midway."""
+    other languages are left out, so a paragraph does not switch language midway. With an
+    `embedder`, items in other languages that state the same fact are cited too (see
+    `_cross_language_sources`), so a Chinese sentence drawn from 机器之心 also cites the English
+    company post it reports on."""
     candidates = _candidates(story, language)
     native = [c for c in candidates if _lang_of(c.text) == language]
     if len(native) >= 2:
@@ -133,7 +140,44 @@ def pick_sentences(story: Story, language: str, limit: int) -> list[DraftSentenc
             if any(overlap(cand.grams, s) > SAME_FACT for s in split_sentences(other.text)):
                 sources.append(other.url)
         sentences.append(DraftSentence(text=cand.text, sources=sources))
+    if embedder is not None:
+        for sentence, extra in zip(sentences, _cross_language_sources(sentences, story, language, embedder)):
+            sentence.sources += [url for url in extra if url not in sentence.sources]
     return sentences
+
+
+def _cross_language_sources(
+    sentences: list[DraftSentence], story: Story, language: str, embedder: Any
+) -> list[list[str]]:
+    """For each sentence, the items in other languages that state the same fact: a sentence of
+    theirs is close in the multilingual embedding space, and the item's text supports every
+    figure and name of the sentence by the verifier's own rules. Sentences without a figure or a
+    name get no such citation: the rules would accept any item for them."""
+    others = [
+        (item, sentence)
+        for item in story.items
+        for sentence in split_sentences(item.text)[:12]
+        if item.lang != language and _lang_of(sentence) != language
+    ]
+    if not sentences or not others:
+        return [[] for _ in sentences]
+    similarity = embedder.embed([s.text for s in sentences]) @ embedder.embed([s for _, s in others]).T
+    found = []
+    for row, sentence in zip(similarity, sentences):
+        urls: list[str] = []
+        if _facts(sentence.text) == 0:
+            found.append(urls)  # nothing for the verifier's rules to anchor the match on
+            continue
+        for j in row.argsort()[::-1][:4]:
+            if len(urls) == MAX_CROSS_LANGUAGE:
+                break
+            if row[j] < CROSS_LANGUAGE_FACT:
+                break
+            item = others[j][0]
+            if item.url not in urls and not check_claims(sentence.text, [source_text(item)]):
+                urls.append(item.url)
+        found.append(urls)
+    return found
 
 
 def story_heading(story: Story, language: str) -> str:
@@ -180,15 +224,15 @@ class ExtractiveWriter:
         title = f"{section.title}{colon}{story_heading(stories[0], language)}"
         if len(stories) >= 3:
             paragraphs = [
-                DraftParagraph(lead=story_heading(story, language), sentences=pick_sentences(story, language, 3))
+                DraftParagraph(lead=story_heading(story, language), sentences=pick_sentences(story, language, 3, context.embedder))
                 for story in stories
             ]
             layout = "list"
         elif len(stories) == 2:
-            paragraphs = [DraftParagraph(sentences=pick_sentences(story, language, 4)) for story in stories]
+            paragraphs = [DraftParagraph(sentences=pick_sentences(story, language, 4, context.embedder)) for story in stories]
             layout = "prose"
         else:
-            sentences = pick_sentences(stories[0], language, 6)
+            sentences = pick_sentences(stories[0], language, 6, context.embedder)
             half = max(1, (len(sentences) + 1) // 2)
             paragraphs = [DraftParagraph(sentences=sentences[:half])]
             if sentences[half:]:

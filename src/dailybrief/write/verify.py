@@ -101,7 +101,7 @@ def split_cited(text: str) -> list[str]:
     return merged
 
 
-def _source_text(item: Item) -> str:
+def source_text(item: Item) -> str:
     return "\n".join([item.title, item.text, item.source, *(m.title for m in item.mirrors)])
 
 
@@ -206,14 +206,14 @@ class _Checker:
             elif ref.url not in self.items:
                 reasons.append(f"[{n}] cannot be checked: its item text is not available")
             else:
-                sources.append(_source_text(self.items[ref.url]))
+                sources.append(source_text(self.items[ref.url]))
         if reasons:
             return reasons
         stories = {self.story_of.get(self.refs[n].url) for n in dict.fromkeys(numbers)}
         return check_claims(sentence, sources, several_stories=len(stories) > 1)
 
     def section_text(self, index: int) -> list[str]:
-        return [_source_text(self.items[u]) for u in self.section_urls[index] if u in self.items]
+        return [source_text(self.items[u]) for u in self.section_urls[index] if u in self.items]
 
 
 def _theme(title: str) -> str:
