@@ -40,6 +40,9 @@ class SourceContext:
     # Worker processes for CPU-heavy steps (parsing and normalising a fetched body), so they
     # run on another core while the event loop keeps fetching; None runs them inline.
     pool: Executor | None = None
+    # True when the runner will store the items as they are (no full-text step needs `Item`s):
+    # a kind may then return store rows (`FetchOutcome.rows`) instead of items.
+    rows: bool = False
 
     async def compute(self, fn: Callable[..., T], *args: Any) -> T:
         """`fn(*args)` in a worker process when the run has a pool, else right here. `fn` and
@@ -70,6 +73,9 @@ class FetchOutcome:
     # normalises there too); `dropped` then counts the entries it skipped.
     prepared: bool = False
     dropped: int = 0
+    # Store rows (`store.sources.item_rows`) of prepared items, in place of `items`; only when
+    # the context allowed it (`SourceContext.rows`). Cheap to send back from a worker process.
+    rows: list[tuple] | None = None
     etag: str | None = None
     last_modified: str | None = None
     warnings: list[str] = field(default_factory=list)

@@ -22,6 +22,7 @@ from dateutil import parser as dateparser
 from ..config import SourceSpec
 from ..errors import CollectError
 from ..models import Item
+from ..store.sources import item_rows
 from .base import FetchOutcome, Source, SourceContext, plain_text, prepare, register
 from .charset import to_utf8_xml
 
@@ -219,9 +220,14 @@ class FeedSource(Source):
         if response.not_modified:
             outcome.not_modified = True
             return outcome
-        outcome.items, outcome.dropped, bozo, problem = await ctx.compute(
-            read_feed, response.body, response.headers.get("content-type"), self.spec, response.url, ctx.now
+        items, outcome.dropped, bozo, problem = await ctx.compute(
+            read_feed, response.body, response.headers.get("content-type"), self.spec, response.url,
+            ctx.now, ctx.rows,
         )
+        if ctx.rows:
+            outcome.rows = items
+        else:
+            outcome.items = items
         outcome.prepared = True
         if response.truncated:
             outcome.warnings.append("response cut at the size cap")
@@ -231,12 +237,13 @@ class FeedSource(Source):
 
 
 def read_feed(
-    body: bytes, content_type: str | None, spec: SourceSpec, base: str, now: datetime
-) -> tuple[list[Item], int, bool, str]:
-    """Parse a feed body into normalised items: (items, entries dropped, bozo, problem).
+    body: bytes, content_type: str | None, spec: SourceSpec, base: str, now: datetime, rows: bool = False
+) -> tuple[list, int, bool, str]:
+    """Parse a feed body into normalised items: (items, entries dropped, bozo, problem); with
+    `rows`, the items come as store rows (`store.sources.item_rows`).
 
     All CPU and no I/O, so the collector can run it in a worker process (`SourceContext.compute`).
     """
     parsed = parse_feed(body, content_type)
     items, dropped = prepare(feed_items(parsed, spec, base, now))
-    return items, dropped, parsed.bozo, parsed.problem
+    return (item_rows(items) if rows else items), dropped, parsed.bozo, parsed.problem

@@ -145,13 +145,19 @@ class Collector:
         except CollectError as exc:
             outcome, error = None, str(exc)
         else:
+            # Without a full-text step the items go to the store as they are: store rows do.
+            ctx.rows = self.fulltext is None or not (source.fulltext or source.always_fulltext)
             outcome, error = await self.fetch_one(source, ctx)
         items: list[Item] = []
+        rows: list[tuple] = []
         if outcome is not None:
             report.warnings.extend(outcome.warnings)
             if outcome.not_modified:
                 report.status = "not modified"
-            items, dropped = prepared(outcome)
+            if outcome.rows is not None:
+                rows, dropped = outcome.rows, outcome.dropped
+            else:
+                items, dropped = prepared(outcome)
             if dropped:
                 report.warnings.append(f"{dropped} entries without a usable URL skipped")
             if items and self.fulltext is not None and (source.fulltext or source.always_fulltext):
@@ -171,6 +177,7 @@ class Collector:
             last_modified=outcome.last_modified if outcome else None,
             error=error,
             records=ctx.log,
+            rows=rows,
         )
         try:
             counts = await self._save(write)

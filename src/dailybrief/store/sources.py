@@ -290,9 +290,26 @@ def _stored_times(conn: Connection, urls: Iterable[str]) -> dict[str, tuple[str,
     return found
 
 
+# The columns `_item_row` fills, in its order (taken from it, so the two cannot drift apart).
+ITEM_COLUMNS: tuple[str, ...] = tuple(
+    _item_row(Item(url="https://example.com/", title="", published=datetime(2000, 1, 1, tzinfo=UTC)))
+)
+_URL_AT = ITEM_COLUMNS.index("url")
+
+
+def item_rows(items: Iterable[Item]) -> list[tuple]:
+    """Items as store rows: the `ITEM_COLUMNS` values of `_item_row`, then whether the item's
+    publication time was guessed (`extra["date_guessed"]`). Plain tuples of str/int/None, so
+    a worker process can build them and send them back far more cheaply than `Item`s."""
+    return [
+        (*_item_row(item).values(), bool(item.extra.get("date_guessed"))) for item in items
+    ]
+
+
 @dataclass
 class SourceWrite:
-    """Everything one source's fetch stores: items, new validators or an error, fetch records."""
+    """Everything one source's fetch stores: items (or their `item_rows`), new validators or
+    an error, fetch records."""
 
     name: str
     items: Sequence[Item]
@@ -302,6 +319,10 @@ class SourceWrite:
     last_modified: str | None = None
     error: str | None = None
     records: Sequence[object] = ()
+    rows: Sequence[tuple] = ()  # `item_rows`, stored after `items`
+
+    def all_rows(self) -> list[tuple]:
+        return item_rows(self.items) + list(self.rows) if self.items else list(self.rows)
 
 
 def save_fetches(store: Store, writes: Sequence[SourceWrite]) -> list[UpsertCounts]:
@@ -356,17 +377,18 @@ def save_fetches(store: Store, writes: Sequence[SourceWrite]) -> list[UpsertCoun
 
 def _save_items(conn: Connection, writes: Sequence[SourceWrite], results: list[UpsertCounts]) -> None:
     """Upsert the items of `writes` in order, appending each write's counts to `results`."""
-    first = next((item for write in writes for item in write.items), None)
-    if first is None:
+    rows_of = [write.all_rows() for write in writes]
+    if not any(rows_of):
         results.extend(UpsertCounts() for _ in writes)
         return
-    columns = list(_item_row(first))  # the stored columns, in `_item_row`'s order
+    columns = ITEM_COLUMNS
     at = {name: index for index, name in enumerate(columns)}
     url_at, fetched_at, published_at = at["url"], at["fetched"], at["published"]
+    width = len(columns)
     # The current row (values in `columns` order) of every URL of the batch: as stored, then
     # as this batch leaves it, so a later write sees what an earlier one stored.
     current: dict[str, tuple] = {}
-    urls = list(dict.fromkeys(item.url for write in writes for item in write.items))
+    urls = list(dict.fromkeys(row[url_at] for rows in rows_of for row in rows))
     select_sql = f"SELECT {', '.join(columns)} FROM items WHERE url IN "
     for start in range(0, len(urls), 500):
         chunk = urls[start : start + 500]
@@ -374,19 +396,23 @@ def _save_items(conn: Connection, writes: Sequence[SourceWrite], results: list[U
         current.update((row[url_at], tuple(row)) for row in rows)
     inserts: list[tuple] = []
     updates: list[tuple] = []
-    for write in writes:
+    for rows in rows_of:
         counts = UpsertCounts()
         stamp = _iso(datetime.now(UTC))
         rows_of_write: dict[str, tuple] = {}
-        for item in write.items:
-            row = _item_row(item)
-            stored = current.get(item.url)
-            if stored is not None:  # keep the first fetch time and a stored guessed date
+        for row in rows:
+            values = row[:width]
+            url = values[url_at]
+            stored = current.get(url)
+            if stored is not None and (stored[fetched_at] or row[width]):
+                # keep the first fetch time and a stored guessed date
+                changed = list(values)
                 if stored[fetched_at]:
-                    row["fetched"] = _iso(datetime.fromisoformat(stored[fetched_at]))
-                if item.extra.get("date_guessed"):
-                    row["published"] = _iso(datetime.fromisoformat(stored[published_at]))
-            rows_of_write[item.url] = tuple(row[name] for name in columns)  # the last copy wins
+                    changed[fetched_at] = _iso(datetime.fromisoformat(stored[fetched_at]))
+                if row[width]:
+                    changed[published_at] = _iso(datetime.fromisoformat(stored[published_at]))
+                values = tuple(changed)
+            rows_of_write[url] = values  # the last copy wins
         for url, values in rows_of_write.items():
             old = current.get(url)
             if old is None:
@@ -398,7 +424,7 @@ def _save_items(conn: Connection, writes: Sequence[SourceWrite], results: list[U
             else:
                 counts.unchanged += 1
             current[url] = values
-        counts.unchanged += len(write.items) - len(rows_of_write)  # in-batch duplicates of a URL
+        counts.unchanged += len(rows) - len(rows_of_write)  # in-batch duplicates of a URL
         results.append(counts)
     if inserts:
         conn.exec_driver_sql(
