@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import re
 from abc import ABC, abstractmethod
+from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import BrokenExecutor, Executor
 from dataclasses import dataclass, field
@@ -39,7 +40,7 @@ class SourceContext:
     log: list[FetchRecord] = field(default_factory=list)
     # Worker processes for CPU-heavy steps (parsing and normalising a fetched body), so they
     # run on another core while the event loop keeps fetching; None runs them inline.
-    pool: Executor | None = None
+    pool: Executor | Offload | None = None
     # True when the runner will store the items as they are (no full-text step needs `Item`s):
     # a kind may then return store rows (`FetchOutcome.rows`) instead of items.
     rows: bool = False
@@ -49,6 +50,8 @@ class SourceContext:
         its arguments must pickle (a module-level function, bytes, specs, datetimes)."""
         if self.pool is None:
             return fn(*args)
+        if isinstance(self.pool, Offload):
+            return await self.pool.run(fn, *args)
         try:
             return await asyncio.get_running_loop().run_in_executor(self.pool, fn, *args)
         except BrokenExecutor:  # a worker died: do the work here, as without a pool
@@ -61,6 +64,97 @@ class SourceContext:
             kwargs.setdefault("etag", self.etag)
             kwargs.setdefault("last_modified", self.last_modified)
         return await self.http.get(url, log=self.log, **kwargs)  # type: ignore[arg-type]
+
+
+HELPER_BACKLOG = 32
+
+
+class Offload:
+    """CPU-heavy calls sent to worker processes, with a helper worker for the end of a run.
+
+    The `workers` pool takes every job while the collector is still fetching (its own core is
+    busy with HTTP then). Once the collector has no request left (`idle()`), waiting jobs also
+    go to the `helper` pool, a worker forked beside them that sat idle until then: the backlog
+    left when the last response arrives is worked off on the collector's core too instead of
+    on the workers' alone. At most `depth` jobs per pool are handed over at a time; the rest
+    wait here. A broken pool (a worker died) makes jobs run in this process, as without a
+    pool. Results do not depend on where a job ran.
+    """
+
+    def __init__(
+        self,
+        workers: Executor,
+        helper: Executor | None = None,
+        idle: Callable[[], bool] = lambda: False,
+        depth: int = 4,
+    ):
+        self.executors = [workers] + ([helper] if helper is not None else [])
+        self.idle = idle
+        self.depth = depth
+        self._jobs: deque[tuple[Callable[..., Any], tuple[Any, ...], asyncio.Future[Any]]] = deque()
+        self._running = [0] * len(self.executors)
+        self._broken = [False] * len(self.executors)
+        self._inline_soon = False
+
+    def shutdown(self, wait: bool = True) -> None:
+        for executor in self.executors:
+            executor.shutdown(wait=wait)
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._jobs.append((fn, args, future))
+        self._pump()
+        return await future
+
+    def _pump(self) -> None:
+        loop = asyncio.get_running_loop()
+        for index, executor in enumerate(self.executors):
+            if index and not (self.idle() or len(self._jobs) > HELPER_BACKLOG):
+                break  # the helper only once fetching is over
+            while self._jobs and self._running[index] < self.depth and not self._broken[index]:
+                fn, args, future = self._jobs.popleft()
+                try:
+                    done = loop.run_in_executor(executor, fn, *args)
+                except BrokenExecutor:
+                    self._broken[index] = True
+                    self._jobs.appendleft((fn, args, future))
+                    break
+                self._running[index] += 1
+                done.add_done_callback(
+                    lambda result, index=index, job=(fn, args, future): self._finished(result, index, job)
+                )
+        if self._jobs and all(self._broken) and not self._inline_soon:
+            self._inline_soon = True
+            loop.call_soon(self._inline)
+
+    def _finished(self, result: asyncio.Future[Any], index: int, job: tuple[Any, ...]) -> None:
+        self._running[index] -= 1
+        fn, args, future = job
+        if result.cancelled():
+            future.cancel()
+        elif isinstance(result.exception(), BrokenExecutor):
+            self._broken[index] = True
+            self._jobs.appendleft(job)  # a worker died: another pool, or this process, does it
+        elif not future.done():
+            error = result.exception()
+            if error is not None:
+                future.set_exception(error)
+            else:
+                future.set_result(result.result())
+        self._pump()
+
+    def _inline(self) -> None:
+        """Every pool is broken: run the waiting jobs here, one per event-loop turn."""
+        self._inline_soon = False
+        if not self._jobs:
+            return
+        fn, args, future = self._jobs.popleft()
+        if not future.done():
+            try:
+                future.set_result(fn(*args))
+            except Exception as exc:  # noqa: BLE001 - handed to the awaiting source
+                future.set_exception(exc)
+        self._pump()
 
 
 @dataclass

@@ -128,6 +128,7 @@ class HttpClient:
     _global: asyncio.Semaphore = field(init=False)
     _hosts: dict[str, asyncio.Semaphore] = field(default_factory=dict)
     _robots: dict[str, asyncio.Task[_Robots]] = field(default_factory=dict)
+    active: int = field(default=0, init=False)  # GETs started and not finished (or waiting)
     _defaults: list[tuple[str, str]] | None = field(default=None, init=False)
     _timeout: dict[str, float | None] = field(default_factory=dict, init=False)
 
@@ -173,6 +174,7 @@ class HttpClient:
         if log is not None:
             log.append(record)
         start = time.perf_counter()
+        self.active += 1
         try:
             if robots and self.settings.robots and not await self.robots_allowed(url):
                 raise FetchError(f"{url}: disallowed by robots.txt", url)
@@ -189,6 +191,7 @@ class HttpClient:
             record.error = str(exc)
             raise
         finally:
+            self.active -= 1
             record.seconds = time.perf_counter() - start
         record.status = response.status
         record.bytes = len(response.body)

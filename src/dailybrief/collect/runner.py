@@ -27,7 +27,7 @@ from ..errors import CollectError
 from ..models import Item
 from ..store import Store, UpsertCounts
 from ..store import sources as source_store
-from .base import FetchOutcome, Source, SourceContext, defuse, prepare, prepared, source_for
+from .base import FetchOutcome, Offload, Source, SourceContext, defuse, prepare, prepared, source_for
 from .fulltext import FullText
 from .http import FetchRecord, HttpClient, make_client
 
@@ -38,9 +38,15 @@ Status = Literal["ok", "not modified", "error"]
 # the collector's CPU, and the event loop's core is then left to HTTP and the store.
 POOL_MIN_SOURCES = 16
 
+# A concurrent run waits up to WRITE_DELAY seconds for WRITE_BATCH sources' results to queue
+# before it stores them in one transaction.
+WRITE_DELAY = 0.05
+WRITE_BATCH = 64
 
-def _start_pool(settings: CollectSettings, sources: int) -> ProcessPoolExecutor | None:
-    """Worker processes for a large concurrent run, or None (work runs inline).
+
+def _start_pool(settings: CollectSettings, sources: int) -> Offload | None:
+    """Worker processes for a large concurrent run, or None (work runs inline): cores - 1
+    workers (at most 3) plus one helper that parses only once fetching is over (`Offload`).
 
     Workers are forked, so they start at once with every module already imported; forking is
     only safe while this process has a single thread, so a run started beside other threads
@@ -51,9 +57,12 @@ def _start_pool(settings: CollectSettings, sources: int) -> ProcessPoolExecutor 
         return None
     if threading.active_count() != 1 or "fork" not in multiprocessing.get_all_start_methods():
         return None
-    pool = ProcessPoolExecutor(max_workers=min(cores - 1, 3), mp_context=multiprocessing.get_context("fork"))
-    pool.submit(int).result()  # fork now, before the store's writer thread exists
-    return pool
+    fork = multiprocessing.get_context("fork")
+    workers = ProcessPoolExecutor(max_workers=min(cores - 1, 3), mp_context=fork)
+    helper = ProcessPoolExecutor(max_workers=1, mp_context=fork)
+    for pool in (workers, helper):  # fork now, before the store's writer thread exists
+        pool.submit(int).result()
+    return Offload(workers, helper)
 
 
 @dataclass
@@ -112,12 +121,14 @@ class Collector:
         *,
         transport: httpx.AsyncBaseTransport | None = None,
         allow_private: bool | None = None,
-        pool: ProcessPoolExecutor | None = None,
+        pool: Offload | None = None,
     ):
         self.store = store
-        self.pool = pool
         self.settings = settings
         self.http: HttpClient = make_client(settings, transport=transport, allow_private=allow_private)
+        self.pool = pool
+        if pool is not None:
+            pool.idle = lambda: self.http.active == 0
         self.fulltext = FullText(store, self.http, settings.teaser_chars) if settings.fulltext else None
         self._queue: list[tuple[source_store.SourceWrite, asyncio.Future[UpsertCounts]]] = []
         self._writer: asyncio.Future[None] | None = None
@@ -202,6 +213,11 @@ class Collector:
 
     async def _drain(self) -> None:
         while self._queue:
+            if self.settings.concurrency > 1 and len(self._queue) < WRITE_BATCH:
+                # Let the sources finishing in the next moment join this transaction: one
+                # commit (a WAL sync) per few writes instead of per write. A one-at-a-time run
+                # has nothing to wait for.
+                await asyncio.sleep(WRITE_DELAY)
             batch, self._queue = self._queue, []
             try:
                 counts = await asyncio.to_thread(
