@@ -60,8 +60,9 @@ def _start_pool(settings: CollectSettings, sources: int) -> Offload | None:
     fork = multiprocessing.get_context("fork")
     workers = ProcessPoolExecutor(max_workers=min(cores - 1, 3), mp_context=fork)
     helper = ProcessPoolExecutor(max_workers=1, mp_context=fork)
-    for pool in (workers, helper):  # fork now, before the store's writer thread exists
-        pool.submit(int).result()
+    started = [pool.submit(int) for pool in (workers, helper)]  # fork now, before the store's
+    for future in started:  # writer thread exists
+        future.result()
     return Offload(workers, helper)
 
 
@@ -132,6 +133,8 @@ class Collector:
         self.fulltext = FullText(store, self.http, settings.teaser_chars) if settings.fulltext else None
         self._queue: list[tuple[source_store.SourceWrite, asyncio.Future[UpsertCounts]]] = []
         self._writer: asyncio.Future[None] | None = None
+        self.unfinished = 0  # sources of the run whose results are not queued for storing yet
+        self._full = asyncio.Event()  # no more writes worth waiting for: store the queue now
 
     async def aclose(self) -> None:
         await self.http.aclose()
@@ -207,17 +210,24 @@ class Collector:
         transaction, so many sources finishing together cost one commit."""
         future: asyncio.Future[UpsertCounts] = asyncio.get_running_loop().create_future()
         self._queue.append((write, future))
+        self.unfinished -= 1
+        if self.unfinished <= 0 or len(self._queue) >= WRITE_BATCH:
+            self._full.set()
         if self._writer is None or self._writer.done():
             self._writer = asyncio.ensure_future(self._drain())
         return await future
 
     async def _drain(self) -> None:
         while self._queue:
-            if self.settings.concurrency > 1 and len(self._queue) < WRITE_BATCH:
+            if self.settings.concurrency > 1 and len(self._queue) < WRITE_BATCH and self.unfinished > 0:
                 # Let the sources finishing in the next moment join this transaction: one
                 # commit (a WAL sync) per few writes instead of per write. A one-at-a-time run
-                # has nothing to wait for.
-                await asyncio.sleep(WRITE_DELAY)
+                # has nothing to wait for, nor has the last write of a run.
+                self._full.clear()
+                try:
+                    await asyncio.wait_for(self._full.wait(), WRITE_DELAY)
+                except TimeoutError:
+                    pass
             batch, self._queue = self._queue, []
             try:
                 counts = await asyncio.to_thread(
@@ -251,6 +261,7 @@ async def collect_async(
         allow_private=allow_private,
         pool=_start_pool(settings, len(specs)),
     )
+    collector.unfinished = len(specs)
     try:
         reports = await asyncio.gather(
             *(collector.run_source(spec, *state.get(spec.name, (None, None))) for spec in specs)
