@@ -109,8 +109,8 @@ class Offload:
     def _pump(self) -> None:
         loop = asyncio.get_running_loop()
         for index, executor in enumerate(self.executors):
-            if index and not (self.idle() or len(self._jobs) > HELPER_BACKLOG):
-                break  # the helper only once fetching is over
+            if index and not (self._broken[0] or self.idle() or len(self._jobs) > HELPER_BACKLOG):
+                break  # the helper: once fetching is over, for a backlog, or for dead workers
             while self._jobs and self._running[index] < self.depth and not self._broken[index]:
                 fn, args, future = self._jobs.popleft()
                 try:
