@@ -29,10 +29,8 @@ class ArxivSource(Source):
     description = "an arXiv API query (category listing)"
 
     async def fetch(self, ctx: SourceContext) -> FetchOutcome:
-        response = await ctx.get(self.spec.url, conditional=True, accept=FEED_ACCEPT)
-        outcome = FetchOutcome(etag=response.etag, last_modified=response.last_modified)
-        if response.not_modified:
-            outcome.not_modified = True
+        response, outcome = await ctx.get_listing(self.spec.url, accept=FEED_ACCEPT)
+        if outcome.not_modified:
             return outcome
         parsed = parse_feed(response.body, response.headers.get("content-type"))
         items = feed_items(parsed, self.spec, response.url, ctx.now)

@@ -65,6 +65,15 @@ class SourceContext:
             kwargs.setdefault("last_modified", self.last_modified)
         return await self.http.get(url, log=self.log, **kwargs)  # type: ignore[arg-type]
 
+    async def get_listing(self, url: str, **kwargs: object) -> tuple[Response, FetchOutcome]:
+        """Conditional GET of the source's own listing and the outcome it starts: the validators
+        to store, and `not_modified` when the server answered 304 (then there is nothing to parse)."""
+        response = await self.get(url, conditional=True, **kwargs)
+        outcome = FetchOutcome(
+            etag=response.etag, last_modified=response.last_modified, not_modified=response.not_modified
+        )
+        return response, outcome
+
 
 HELPER_BACKLOG = 32
 

@@ -215,10 +215,8 @@ class FeedSource(Source):
     description = "RSS 0.9x/1.0/2.0, Atom or JSON Feed (detected from the content)"
 
     async def fetch(self, ctx: SourceContext) -> FetchOutcome:
-        response = await ctx.get(self.spec.url, conditional=True, accept=FEED_ACCEPT)
-        outcome = FetchOutcome(etag=response.etag, last_modified=response.last_modified)
-        if response.not_modified:
-            outcome.not_modified = True
+        response, outcome = await ctx.get_listing(self.spec.url, accept=FEED_ACCEPT)
+        if outcome.not_modified:
             return outcome
         items, outcome.dropped, bozo, problem = await ctx.compute(
             read_feed, response.body, response.headers.get("content-type"), self.spec, response.url,

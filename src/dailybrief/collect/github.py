@@ -31,10 +31,8 @@ class GitHubReleasesSource(Source):
 
     async def fetch(self, ctx: SourceContext) -> FetchOutcome:
         url, repo = releases_feed(self.spec.url)
-        response = await ctx.get(url, conditional=True, accept=FEED_ACCEPT)
-        outcome = FetchOutcome(etag=response.etag, last_modified=response.last_modified)
-        if response.not_modified:
-            outcome.not_modified = True
+        response, outcome = await ctx.get_listing(url, accept=FEED_ACCEPT)
+        if outcome.not_modified:
             return outcome
         parsed = parse_feed(response.body, response.headers.get("content-type"))
         name = repo.split("/")[-1]

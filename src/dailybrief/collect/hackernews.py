@@ -30,10 +30,8 @@ class HackerNewsSource(Source):
 
     async def fetch(self, ctx: SourceContext) -> FetchOutcome:
         url = self.spec.url
-        response = await ctx.get(url, conditional=True, accept="application/json")
-        outcome = FetchOutcome(etag=response.etag, last_modified=response.last_modified)
-        if response.not_modified:
-            outcome.not_modified = True
+        response, outcome = await ctx.get_listing(url, accept="application/json")
+        if outcome.not_modified:
             return outcome
         try:
             ids = [int(value) for value in json.loads(response.text())][:MAX_STORIES]

@@ -93,10 +93,8 @@ class PageSource(Source):
     description = "a listing page with a CSS selector for article links, or a sitemap"
 
     async def fetch(self, ctx: SourceContext) -> FetchOutcome:
-        response = await ctx.get(self.spec.url, conditional=True, robots=True)
-        outcome = FetchOutcome(etag=response.etag, last_modified=response.last_modified)
-        if response.not_modified:
-            outcome.not_modified = True
+        response, outcome = await ctx.get_listing(self.spec.url, robots=True)
+        if outcome.not_modified:
             return outcome
         if _SITEMAP.search(response.body[:4096]):
             outcome.items = await self._from_sitemap(ctx, response)

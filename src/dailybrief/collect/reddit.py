@@ -31,10 +31,8 @@ class RedditSource(Source):
 
     async def fetch(self, ctx: SourceContext) -> FetchOutcome:
         url = listing_url(self.spec.url)
-        response = await ctx.get(url, conditional=True, accept="application/json")
-        outcome = FetchOutcome(etag=response.etag, last_modified=response.last_modified)
-        if response.not_modified:
-            outcome.not_modified = True
+        response, outcome = await ctx.get_listing(url, accept="application/json")
+        if outcome.not_modified:
             return outcome
         try:
             listing = json.loads(response.text())
