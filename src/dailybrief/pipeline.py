@@ -1,5 +1,5 @@
 """Runs the stages for one report date: select → dedupe → stories → relevance → rank →
-sections → write → render, timing each stage.
+sections → write → verify → render, timing each stage.
 
 Each stage is a function from domain objects to domain objects; this module only wires them,
 records what each one did in `stats`, and reports progress through an optional callback.
@@ -96,10 +96,7 @@ def build(store: Store, settings: Settings, options: BuildOptions, progress: Pro
         start, end = report_window(options.day, settings.report, options.window_hours)
         items = store.items(start, end)
     with timer.stage("dedupe"):
-        weights = {}
-        for item in items:
-            weights[item.source] = source_weight(item, settings)
-        deduped = dedupe(items, weights)
+        deduped = dedupe(items, {item.source: source_weight(item, settings) for item in items})
     with timer.stage("stories"):
         embedder = cached_embedder(store)  # vectors cached per text hash in the database
         clustered = cluster_stories(store, options.day, deduped, embedder)

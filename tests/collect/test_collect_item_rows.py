@@ -1,4 +1,4 @@
-"""`store.sources.item_rows` (what parse workers send back) holds `_item_row`'s values."""
+"""`store.items.item_rows` (what parse workers send back) holds `_item_row`'s values."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 from dailybrief.models import Item, Mirror
 from dailybrief.store import _item_row
-from dailybrief.store.sources import ITEM_COLUMNS, item_rows
+from dailybrief.store.items import ITEM_COLUMNS, item_rows
 
 UTC = timezone.utc
 

@@ -1,4 +1,4 @@
-"""store.sources: the bulk upsert agrees with Store.upsert_items; validators and health."""
+"""store.sources: collect writes agree with Store.upsert_items; validators and health."""
 
 from __future__ import annotations
 
@@ -15,14 +15,18 @@ def make(url: str, title: str, content: str = "body") -> Item:
     return Item(url=url, title=title, published=WHEN, source="s", content=content)
 
 
-def test_bulk_upsert_matches_store_upsert(tmp_path):
+def test_collect_writes_match_store_upsert(tmp_path):
     first = [make("https://e.com/1", "a"), make("https://e.com/2", "b")]
     second = [make("https://e.com/1", "a"), make("https://e.com/2", "b edited"), make("https://e.com/3", "c")]
+
+    def via_collect(store, items):
+        write = source_store.SourceWrite(name="s", items=items, when=WHEN, ok=True)
+        return source_store.save_fetches(store, [write])[0]
+
     results = []
-    for name, upsert in (("plain", None), ("bulk", source_store.upsert_items_bulk)):
+    for name, upsert in (("plain", Store.upsert_items), ("collect", via_collect)):
         with Store.open(tmp_path / name) as store:
-            run = (lambda items, s=store: s.upsert_items(items)) if upsert is None else (lambda items, s=store, u=upsert: u(s, items))
-            counts = [run(first), run(second)]
+            counts = [upsert(store, first), upsert(store, second)]
             results.append(([(c.added, c.updated, c.unchanged) for c in counts], [(i.url, i.title) for i in store.items()]))
     assert results[0] == results[1]
     assert results[1][0] == [(2, 0, 0), (1, 1, 1)]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 
-from ..models import Item
 from .base import FetchOutcome, Source, SourceContext, register
 from .feeds import FEED_ACCEPT, _get, feed_items, parse_feed
 

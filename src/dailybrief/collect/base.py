@@ -176,7 +176,7 @@ class FetchOutcome:
     # normalises there too); `dropped` then counts the entries it skipped.
     prepared: bool = False
     dropped: int = 0
-    # Store rows (`store.sources.item_rows`) of prepared items, in place of `items`; only when
+    # Store rows (`store.items.item_rows`) of prepared items, in place of `items`; only when
     # the context allowed it (`SourceContext.rows`). Cheap to send back from a worker process.
     rows: list[tuple] | None = None
     etag: str | None = None

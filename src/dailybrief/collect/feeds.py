@@ -22,7 +22,7 @@ from dateutil import parser as dateparser
 from ..config import SourceSpec
 from ..errors import CollectError
 from ..models import Item
-from ..store.sources import item_rows
+from ..store.items import item_rows
 from .base import FetchOutcome, Source, SourceContext, plain_text, prepare, register
 from .charset import to_utf8_xml
 
@@ -238,7 +238,7 @@ def read_feed(
     body: bytes, content_type: str | None, spec: SourceSpec, base: str, now: datetime, rows: bool = False
 ) -> tuple[list, int, bool, str]:
     """Parse a feed body into normalised items: (items, entries dropped, bozo, problem); with
-    `rows`, the items come as store rows (`store.sources.item_rows`).
+    `rows`, the items come as store rows (`store.items.item_rows`).
 
     All CPU and no I/O, so the collector can run it in a worker process (`SourceContext.compute`).
     """

@@ -7,9 +7,7 @@ updates the row, anything else is left unchanged.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -17,30 +15,12 @@ from sqlalchemy import Engine, create_engine, event, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import StoreError
-from ..models import Item, Mirror, Report
+from ..models import Item, Report
 from . import schema
+from .items import _item_row, _iso, _row_item, item_rows, now_iso, write_item_rows  # noqa: F401 - store API
+from .items import UpsertCounts
 
 UTC = timezone.utc
-
-
-def _iso(value: datetime) -> str:
-    return value.astimezone(UTC).isoformat(timespec="seconds")
-
-
-def now_iso() -> str:
-    return _iso(datetime.now(UTC))
-
-
-@dataclass
-class UpsertCounts:
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-    def __add__(self, other: UpsertCounts) -> UpsertCounts:
-        return UpsertCounts(
-            self.added + other.added, self.updated + other.updated, self.unchanged + other.unchanged
-        )
 
 
 class Store:
@@ -107,25 +87,9 @@ class Store:
     # -- items --------------------------------------------------------------------------------
 
     def upsert_items(self, items: Iterable[Item]) -> UpsertCounts:
-        """Add or update items by canonical URL in one transaction."""
-        counts = UpsertCounts()
-        table = schema.items
-        stamp = now_iso()
+        """Add or update items by canonical URL in one transaction (see `items.write_item_rows`)."""
         with self.engine.begin() as conn:
-            for item in items:
-                row = _item_row(item)
-                existing = conn.execute(select(table).where(table.c.url == item.url)).first()
-                if existing is None:
-                    conn.execute(table.insert().values(**row, created=stamp, updated=stamp))
-                    counts.added += 1
-                elif any(getattr(existing, key) != value for key, value in row.items()):
-                    conn.execute(
-                        table.update().where(table.c.id == existing.id).values(**row, updated=stamp)
-                    )
-                    counts.updated += 1
-                else:
-                    counts.unchanged += 1
-        return counts
+            return write_item_rows(conn, [item_rows(items)])[0]
 
     def items(self, start: datetime | None = None, end: datetime | None = None) -> list[Item]:
         """Items published in [start, end), oldest first; all items without bounds."""
@@ -186,42 +150,3 @@ class Store:
             yield Report.model_validate_json(body)
 
 
-def _item_row(item: Item) -> dict[str, object]:
-    extra = dict(item.extra)
-    if item.mirrors:
-        extra["mirrors"] = [m.model_dump() for m in item.mirrors]
-    return {
-        "url": item.url,
-        "title": item.title,
-        "published": _iso(item.published),
-        "source": item.source,
-        "source_kind": item.source_kind,
-        "lang": item.lang,
-        "content": item.content,
-        "summary": item.summary,
-        "score": item.score,
-        "comments": item.comments,
-        "fetched": _iso(item.fetched) if item.fetched else None,
-        "content_hash": item.content_hash,
-        "extra": json.dumps(extra, ensure_ascii=False, sort_keys=True),
-    }
-
-
-def _row_item(row) -> Item:  # noqa: ANN001 - a SQLAlchemy Row
-    extra = json.loads(row.extra or "{}")
-    mirrors = [Mirror.model_validate(m) for m in extra.pop("mirrors", [])]
-    return Item(
-        url=row.url,
-        title=row.title,
-        published=datetime.fromisoformat(row.published),
-        source=row.source,
-        source_kind=row.source_kind,
-        lang=row.lang,
-        content=row.content,
-        summary=row.summary,
-        score=row.score,
-        comments=row.comments,
-        fetched=datetime.fromisoformat(row.fetched) if row.fetched else None,
-        mirrors=mirrors,
-        extra=extra,
-    )

@@ -18,7 +18,8 @@ from sqlalchemy.exc import IntegrityError
 from ..config import SourceSpec
 from ..errors import CollectError
 from ..models import Item
-from . import Store, UpsertCounts, _item_row, schema
+from . import Store, schema
+from .items import UpsertCounts, item_rows, write_item_rows
 
 UTC = timezone.utc
 _OPTION_KEYS = ("selector", "keywords")
@@ -268,70 +269,6 @@ def save_article(store: Store, url: str, text: str, status: int | None, when: da
         conn.execute(table.insert().values(url=url, text=text, fetched=_iso(when), status=status))
 
 
-def stored_times(store: Store, urls: Iterable[str]) -> dict[str, tuple[str, str | None]]:
-    """Canonical URL -> (published, fetched) as stored, for the URLs already in `items`.
-
-    The collector keeps an item's first fetch time (and a guessed publication time) so that
-    fetching an unchanged entry again leaves its row unchanged.
-    """
-    with store.engine.connect() as conn:
-        return _stored_times(conn, urls)
-
-
-def _stored_times(conn: Connection, urls: Iterable[str]) -> dict[str, tuple[str, str | None]]:
-    wanted = list(dict.fromkeys(urls))
-    table = schema.items
-    found: dict[str, tuple[str, str | None]] = {}
-    for start in range(0, len(wanted), 500):
-        query = select(table.c.url, table.c.published, table.c.fetched).where(
-            table.c.url.in_(wanted[start : start + 500])
-        )
-        found.update({row.url: (row.published, row.fetched) for row in conn.execute(query)})
-    return found
-
-
-# The columns `_item_row` fills, in its order (taken from it, so the two cannot drift apart).
-ITEM_COLUMNS: tuple[str, ...] = tuple(
-    _item_row(Item(url="https://example.com/", title="", published=datetime(2000, 1, 1, tzinfo=UTC)))
-)
-_URL_AT = ITEM_COLUMNS.index("url")
-
-
-def item_rows(items: Iterable[Item]) -> list[tuple]:
-    """Items as store rows: the `ITEM_COLUMNS` values of `_item_row`, then whether the item's
-    publication time was guessed (`extra["date_guessed"]`). Plain tuples of str/int/None, so
-    a worker process can build them and send them back far more cheaply than `Item`s."""
-    if ITEM_COLUMNS != _FAST_COLUMNS:  # `_item_row` changed: take its values as they are
-        return [(*_item_row(item).values(), bool(item.extra.get("date_guessed"))) for item in items]
-    rows = []
-    times: dict[datetime, str] = {}  # a feed's items share their fetch time
-    for item in items:
-        extra = item.extra
-        if item.mirrors:
-            extra = {**extra, "mirrors": [mirror.model_dump() for mirror in item.mirrors]}
-        fetched = item.fetched
-        if fetched is not None:
-            stamp = times.get(fetched)
-            if stamp is None:
-                stamp = times[fetched] = _iso(fetched)
-        else:
-            stamp = None
-        rows.append((
-            item.url, item.title, _iso(item.published), item.source, item.source_kind, item.lang,
-            item.content, item.summary, item.score, item.comments, stamp, item.content_hash,
-            json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else "{}",
-            bool(item.extra.get("date_guessed")),
-        ))
-    return rows
-
-
-# The column order `item_rows` writes by hand (the same values as `_item_row`, built faster).
-_FAST_COLUMNS = (
-    "url", "title", "published", "source", "source_kind", "lang", "content", "summary", "score",
-    "comments", "fetched", "content_hash", "extra",
-)
-
-
 @dataclass
 class SourceWrite:
     """Everything one source's fetch stores: items (or their `item_rows`), new validators or
@@ -354,18 +291,11 @@ class SourceWrite:
 def save_fetches(store: Store, writes: Sequence[SourceWrite]) -> list[UpsertCounts]:
     """Store the results of several sources in one transaction; counts per write.
 
-    Items already stored keep their first fetch time, and a guessed publication time
-    (`extra["date_guessed"]`) keeps the stored one, so an unchanged entry leaves its row
-    unchanged. One transaction for many sources keeps a 1,000-feed collect network-bound.
-
-    The writes are applied in order with the same rules as `_keep_times` + `_upsert` per
-    write, but the batch reads the stored rows of all its URLs at once and writes with a few
-    `executemany` calls on the driver (SQLAlchemy's per-row statement handling was most of
-    the cost of storing a 30-entry feed).
+    Items follow the rules of `items.write_item_rows`, which `Store.upsert_items` uses too.
+    One transaction for many sources keeps a 1,000-feed collect network-bound.
     """
-    results: list[UpsertCounts] = []
     with store.engine.begin() as conn:
-        _save_items(conn, writes, results)
+        results = write_item_rows(conn, [write.all_rows() for write in writes])
         for write in writes:
             if write.ok:
                 conn.exec_driver_sql(
@@ -399,121 +329,3 @@ def save_fetches(store: Store, writes: Sequence[SourceWrite]) -> list[UpsertCoun
                 logs,
             )
     return results
-
-
-def _save_items(conn: Connection, writes: Sequence[SourceWrite], results: list[UpsertCounts]) -> None:
-    """Upsert the items of `writes` in order, appending each write's counts to `results`."""
-    rows_of = [write.all_rows() for write in writes]
-    if not any(rows_of):
-        results.extend(UpsertCounts() for _ in writes)
-        return
-    columns = ITEM_COLUMNS
-    at = {name: index for index, name in enumerate(columns)}
-    url_at, fetched_at, published_at = at["url"], at["fetched"], at["published"]
-    width = len(columns)
-    # The current row (values in `columns` order) of every URL of the batch: as stored, then
-    # as this batch leaves it, so a later write sees what an earlier one stored.
-    current: dict[str, tuple] = {}
-    urls = list(dict.fromkeys(row[url_at] for rows in rows_of for row in rows))
-    select_sql = f"SELECT {', '.join(columns)} FROM items WHERE url IN "
-    for start in range(0, len(urls), 500):
-        chunk = urls[start : start + 500]
-        rows = conn.exec_driver_sql(select_sql + f"({', '.join('?' * len(chunk))})", tuple(chunk))
-        current.update((row[url_at], tuple(row)) for row in rows)
-    inserts: list[tuple] = []
-    updates: list[tuple] = []
-    for rows in rows_of:
-        counts = UpsertCounts()
-        stamp = _iso(datetime.now(UTC))
-        rows_of_write: dict[str, tuple] = {}
-        for row in rows:
-            values = row[:width]
-            url = values[url_at]
-            stored = current.get(url)
-            if stored is not None and (stored[fetched_at] or row[width]):
-                # keep the first fetch time and a stored guessed date
-                changed = list(values)
-                if stored[fetched_at]:
-                    changed[fetched_at] = _iso(datetime.fromisoformat(stored[fetched_at]))
-                if row[width]:
-                    changed[published_at] = _iso(datetime.fromisoformat(stored[published_at]))
-                values = tuple(changed)
-            rows_of_write[url] = values  # the last copy wins
-        for url, values in rows_of_write.items():
-            old = current.get(url)
-            if old is None:
-                inserts.append((*values, stamp, stamp))
-                counts.added += 1
-            elif old != values:
-                updates.append((*values, stamp, url))
-                counts.updated += 1
-            else:
-                counts.unchanged += 1
-            current[url] = values
-        counts.unchanged += len(rows) - len(rows_of_write)  # in-batch duplicates of a URL
-        results.append(counts)
-    if inserts:
-        conn.exec_driver_sql(
-            f"INSERT INTO items ({', '.join(columns)}, created, updated) "
-            f"VALUES ({', '.join('?' * (len(columns) + 2))})",
-            inserts,
-        )
-    if updates:  # after the inserts: a URL new in one write may change again in a later one
-        assignments = ", ".join(f"{name} = ?" for name in columns)
-        conn.exec_driver_sql(f"UPDATE items SET {assignments}, updated = ? WHERE url = ?", updates)
-
-
-def upsert_items_bulk(store: Store, items: Sequence[Item]) -> UpsertCounts:
-    """`Store.upsert_items` with the same rules, batched: one SELECT for the batch's URLs,
-    one executemany INSERT for new rows, an UPDATE only for changed rows (~40x faster than a
-    query pair per item). The lead may fold this into `Store.upsert_items`."""
-    with store.engine.begin() as conn:
-        return _upsert(conn, items)
-
-
-def _keep_times(conn: Connection, items: list[Item]) -> list[Item]:
-    stored = _stored_times(conn, [item.url for item in items])
-    kept = []
-    for item in items:
-        if item.url in stored:
-            published, fetched = stored[item.url]
-            update: dict[str, object] = {}
-            if fetched:
-                update["fetched"] = datetime.fromisoformat(fetched)
-            if item.extra.get("date_guessed"):
-                update["published"] = datetime.fromisoformat(published)
-            item = item.model_copy(update=update) if update else item
-        kept.append(item)
-    return kept
-
-
-def _upsert(conn: Connection, items: Sequence[Item]) -> UpsertCounts:
-    counts = UpsertCounts()
-    if not items:
-        return counts
-    table = schema.items
-    stamp = _iso(datetime.now(UTC))
-    rows: dict[str, dict[str, object]] = {}
-    for item in items:
-        rows[item.url] = _item_row(item)  # the last copy of a URL wins
-    columns = [table.c[key] for key in next(iter(rows.values()))]
-    existing: dict[str, object] = {}
-    urls = list(rows)
-    for start in range(0, len(urls), 500):
-        query = select(table.c.id, *columns).where(table.c.url.in_(urls[start : start + 500]))
-        existing.update({row.url: row for row in conn.execute(query)})
-    new = [dict(row, created=stamp, updated=stamp) for url, row in rows.items() if url not in existing]
-    if new:
-        conn.execute(table.insert(), new)
-    counts.added = len(new)
-    for url, row in rows.items():
-        old = existing.get(url)
-        if old is None:
-            continue
-        if any(getattr(old, key) != value for key, value in row.items()):
-            conn.execute(table.update().where(table.c.id == old.id).values(**row, updated=stamp))  # type: ignore[attr-defined]
-            counts.updated += 1
-        else:
-            counts.unchanged += 1
-    counts.unchanged += len(items) - len(rows)  # in-batch duplicates of a URL
-    return counts
