@@ -153,6 +153,74 @@ class LLMSettings(_Strict):
         return value
 
 
+class SiteSettings(_Strict):
+    """The static archive (`dailybrief site`) and the links every channel sends."""
+
+    base_url: str = Field("", description="Public root of the archive site; empty means relative links.")
+    title: str = Field("", description="Site title [default: the report title].")
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_root(cls, value: str) -> str:
+        if value and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
+            raise ValueError(f"expected an http(s) URL, got {value!r}")
+        return value.rstrip("/") + "/" if value else ""
+
+
+class ChannelSpec(BaseModel):
+    """One `[[publish.channels]]` entry: `type` picks the publisher, the other keys are its options."""
+
+    model_config = ConfigDict(extra="allow")
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+    type: str
+    enabled: bool = True
+    language: Literal["zh", "en"] | None = None  # the edition sent [default: report.language]
+
+    @property
+    def options(self) -> dict[str, Any]:
+        return dict(self.model_extra or {})
+
+
+class PublishSettings(_Strict):
+    """Where `dailybrief publish` sends each edition, and how often a failed part is retried."""
+
+    channels: list[ChannelSpec] = Field(default_factory=list)
+    retries: int = Field(3, ge=0, le=10, description="Extra tries of a part after a retryable failure.")
+    backoff: float = Field(2.0, ge=0, le=600, description="Seconds before the first retry; doubles each time.")
+
+    @field_validator("channels")
+    @classmethod
+    def _unique(cls, value: list[ChannelSpec]) -> list[ChannelSpec]:
+        names = [c.name for c in value]
+        for name in names:
+            if names.count(name) > 1:
+                raise ValueError(f"channel name {name!r} is used twice")
+        return value
+
+
+class ScheduleSettings(_Strict):
+    """The daily job of `dailybrief schedule`: collect → build → review gate → publish."""
+
+    time: str = Field("08:00", description="Local time of the daily run, HH:MM.")
+    timezone: str = Field("Asia/Shanghai", description="IANA time zone of `time`.")
+    misfire_grace_hours: float = Field(6.0, gt=0, le=48, description="A run missed by less than this still happens.")
+    catch_up: bool = Field(True, description="On start, run a missed day that is still within the grace time.")
+    review: Literal["off", "required"] = Field("off", description="Gate before publishing.")
+    alert_channel: str = Field("", description="Channel name that receives one alert when a run fails.")
+    languages: list[Literal["zh", "en"]] = Field(default_factory=list, description="Editions built [default: report.language].")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        return ReportSettings._known_zone(value)
+
+    @field_validator("time")
+    @classmethod
+    def _hh_mm(cls, value: str) -> str:
+        return ReportSettings._hh_mm(value)
+
+
 class Settings(_Strict):
     report: ReportSettings = Field(default_factory=ReportSettings)
     organisation: Organisation = Field(default_factory=Organisation)
@@ -161,6 +229,9 @@ class Settings(_Strict):
     sources: list[SourceSpec] = Field(default_factory=list)
     collect: CollectSettings = Field(default_factory=CollectSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
+    site: SiteSettings = Field(default_factory=SiteSettings)
+    publish: PublishSettings = Field(default_factory=PublishSettings)
+    schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
 
     def source_weight(self, source_name: str) -> float:
         for spec in self.sources:

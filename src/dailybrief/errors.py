@@ -6,7 +6,8 @@ one-line messages for the user.
     ├── InputError       an unreadable import file, a malformed date, a bad report.json
     ├── StoreError       the database cannot be opened or written
     ├── RenderError      one output format could not be written (names the file)
-    └── CollectError     a source cannot be fetched, parsed or managed (names the source or URL)
+    ├── CollectError     a source cannot be fetched, parsed or managed (names the source or URL)
+    └── PublishError     a channel is misconfigured or refused a delivery (names the channel and key)
 """
 
 
@@ -31,4 +32,8 @@ class RenderError(DailybriefError):
 
 
 class CollectError(DailybriefError):
+    pass
+
+
+class PublishError(DailybriefError):
     pass

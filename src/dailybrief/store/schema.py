@@ -122,6 +122,7 @@ MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0003_reports", _create(reports)),
     ("0004_llm_cache", _create(llm_cache)),
     ("0005_story_engine", lambda conn: _story_engine(conn)),
+    ("publish_0001_deliveries", lambda conn: _publish_deliveries(conn)),
 ]
 
 
@@ -129,3 +130,9 @@ def _story_engine(conn: Connection) -> None:
     from .story_tables import create_story_tables  # defined beside the queries that use them
 
     create_story_tables(conn)
+
+
+def _publish_deliveries(conn: Connection) -> None:
+    from .deliveries import create_deliveries  # defined beside the queries that use it
+
+    create_deliveries(conn)
