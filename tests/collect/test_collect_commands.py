@@ -6,6 +6,7 @@ import pytest
 from collecthelpers import LONG, make_settings, rss, spec
 from rich.console import Console
 
+from dailybrief.cli.sources import sources_table
 from dailybrief.collect import commands
 from dailybrief.errors import CollectError
 
@@ -17,7 +18,7 @@ def test_add_list_remove(home, collect_settings):
     names = [(s.name, s.origin) for s in commands.list_sources(home, settings)]
     assert names == [("Config feed", "config"), ("Mine", "command")]
     console = Console(record=True, width=160)
-    console.print(commands.render_sources_table(commands.list_sources(home, settings)))
+    console.print(sources_table(commands.list_sources(home, settings)))
     assert "never" in console.export_text()
     commands.remove_source(home, settings, "Mine")
     assert [s.name for s in commands.list_sources(home, settings)] == ["Config feed"]

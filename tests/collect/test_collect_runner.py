@@ -9,6 +9,7 @@ from collecthelpers import LONG, make_settings, rss, spec
 from rich.console import Console
 from werkzeug import Request, Response
 
+from dailybrief.cli.collect import summary_table
 from dailybrief.collect import commands
 from dailybrief.store import Store
 from dailybrief.store import sources as source_store
@@ -106,7 +107,7 @@ def test_failing_source_does_not_stop_the_run(server, home, collect_settings):
     assert health["bad"].failures == 1 and "404" in health["bad"].last_error
     assert health["good"].last_success and health["good"].failures == 0
     console = Console(record=True, width=160)
-    console.print(commands.render_summary_table(summary))
+    console.print(summary_table(summary))
     text = console.export_text()
     assert "good" in text and "error" in text and "total" in text
 

@@ -1,8 +1,8 @@
-"""What the CLI's `collect`, `run` and `sources ...` commands call: plain functions.
+"""What `dailybrief.app.collect` and `dailybrief.app.sources` call: plain functions.
 
 Each takes the home folder and the loaded `Settings`, opens the store itself and raises
-`CollectError` (or `ConfigError`/`StoreError`) with a one-line message on bad input; the CLI
-only prints. Sources from dailybrief.toml and sources added by command are merged by name
+`CollectError` (or `ConfigError`/`StoreError`) with a one-line message on bad input; front ends
+only print. Sources from dailybrief.toml and sources added by command are merged by name
 (the config file wins a clash, and `sources add` refuses a name either already uses).
 """
 
@@ -18,7 +18,6 @@ from xml.sax.saxutils import quoteattr
 import httpx
 from lxml import etree
 from pydantic import ValidationError
-from rich.table import Table
 
 from ..config import Settings, SourceSpec
 from ..errors import CollectError
@@ -296,40 +295,3 @@ def export_opml(home: Path, settings: Settings) -> str:
         lines.append(f"    <outline {rendered}/>")
     lines += ["  </body>", "</opml>", ""]
     return "\n".join(lines)
-
-
-def render_summary_table(summary: CollectSummary) -> Table:
-    """The per-source table printed at the end of `collect` and `run`."""
-    table = Table(title=f"Collected {len(summary.sources)} sources in {summary.seconds:.1f} s")
-    for column, justify in (
-        ("source", "left"), ("kind", "left"), ("status", "left"), ("new", "right"),
-        ("updated", "right"), ("unchanged", "right"), ("errors", "right"), ("detail", "left"),
-    ):
-        table.add_column(column, justify=justify)  # type: ignore[arg-type]
-    for report in summary.sources:
-        style = {"error": "red", "not modified": "dim"}.get(report.status, "")
-        detail = report.error or "; ".join(report.warnings)
-        table.add_row(
-            report.name, report.kind, report.status, str(report.new), str(report.updated),
-            str(report.unchanged), str(report.errors), detail[:120], style=style,
-        )
-    totals = summary.totals
-    table.add_row(
-        "total", "", f"{len(summary.failed)} failed", str(totals.added), str(totals.updated),
-        str(totals.unchanged), str(sum(r.errors for r in summary.sources)), "", style="bold",
-    )
-    return table
-
-
-def render_sources_table(statuses: Sequence[SourceStatus]) -> Table:
-    """The table printed by `sources list`."""
-    table = Table(title=f"{len(statuses)} sources")
-    for column in ("name", "kind", "origin", "last success", "last error", "failures", "items 7d"):
-        table.add_column(column, justify="right" if column in ("failures", "items 7d") else "left")
-    for status in statuses:
-        table.add_row(
-            status.name, status.kind, status.origin, status.last_success or "never",
-            (status.last_error or "")[:80], str(status.failures), str(status.items_7d),
-            style="red" if status.failures else "",
-        )
-    return table

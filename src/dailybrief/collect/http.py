@@ -34,22 +34,13 @@ import httpx
 from httpcore._utils import is_socket_readable
 
 from ..config import CollectSettings
-from ..errors import CollectError
+from ..errors import CollectError, FetchError
 from .charset import decode
 from .safety import AddressGuard
 
 MAX_REDIRECTS = 5
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-
-
-class FetchError(CollectError):
-    """A request that produced no usable response (status, network error, policy)."""
-
-    def __init__(self, message: str, url: str, status: int | None = None):
-        super().__init__(message)
-        self.url = url
-        self.status = status
 
 
 @dataclass

@@ -30,6 +30,7 @@ from typing import Protocol
 
 from pydantic import ValidationError
 
+from dailybrief.errors import InputError
 from dailybrief.models import Report
 from dailybrief.render.context import History, RenderContext, RenderError
 
@@ -82,7 +83,7 @@ class RenderResult:
         return not self.errors
 
 
-class ReportLoadError(ValueError):
+class ReportLoadError(InputError):
     """A report.json file could not be read or is not a valid Report."""
 
 

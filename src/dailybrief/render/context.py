@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import jinja2
 
+from dailybrief.errors import RenderError
 from dailybrief.models import Report
 from dailybrief.render.labels import Labels, format_date, labels
 
@@ -27,10 +28,6 @@ if TYPE_CHECKING:  # pragma: no cover
 PACKAGED_TEMPLATES = Path(__file__).parent / "templates"
 
 History = list[tuple[str, dict[str, int]]]
-
-
-class RenderError(Exception):
-    """A format could not be rendered; the message says why in one line."""
 
 
 @dataclass

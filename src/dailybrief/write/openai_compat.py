@@ -38,15 +38,15 @@ from urllib.parse import urlsplit
 import httpx
 
 from ..config import LLMSettings
-from ..errors import DailybriefError
+from ..errors import WriterError
 from .base import WriteContext, register
 from .draft import Draft
 
 RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
 
 
-class LLMError(DailybriefError):
-    pass
+class LLMError(WriterError):
+    """The OpenAI-compatible endpoint failed."""
 
 
 class LLMSetupError(LLMError):

@@ -1,0 +1,50 @@
+"""Use cases that fetch: collect every source (or one), and `run` = collect then build a date."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from ..collect import commands
+from ..collect.runner import CollectSummary, SourceReport
+from .build import BuildRequest, BuildResult, Progress, build_day
+from .context import Workspace
+
+__all__ = ["CollectSummary", "RunResult", "SourceReport", "collect", "run", "today"]
+
+
+def collect(ws: Workspace, source: str | None = None, allow_private: bool = False) -> CollectSummary:
+    """Fetch every source (or the one named) concurrently and store new and updated items."""
+    return commands.collect(ws.home, ws.settings, source=source, allow_private=allow_private)
+
+
+def today(ws: Workspace) -> date:
+    """Today in the report's time zone (the default date of `run`)."""
+    return datetime.now(ws.settings.report.zone).date()
+
+
+@dataclass
+class RunResult:
+    collected: CollectSummary
+    built: BuildResult
+
+    @property
+    def exit_code(self) -> int:
+        """1 when every source failed or an output could not be written."""
+        return 1 if self.collected.exit_code or self.built.errors else 0
+
+
+def run(
+    ws: Workspace,
+    day: date,
+    allow_private: bool = False,
+    progress: Progress | None = None,
+    on_collected: Callable[[CollectSummary], None] | None = None,
+) -> RunResult:
+    """Collect, then build `day` from what is stored (even when every source failed)."""
+    summary = collect(ws, allow_private=allow_private)
+    if on_collected:
+        on_collected(summary)
+    built = build_day(ws, BuildRequest(day=day), progress)
+    return RunResult(summary, built)

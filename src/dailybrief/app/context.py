@@ -1,0 +1,54 @@
+"""The workspace every use case runs in: the home folder, its settings and its store.
+
+A front end makes one `Workspace` per command or request (settings are read once per workspace,
+so a long-running server sees edits to dailybrief.toml on the next request).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+
+from ..config import Settings, load_settings, resolve_home
+from ..errors import InputError
+from ..store import Store
+
+
+@dataclass
+class Workspace:
+    home: Path
+
+    @classmethod
+    def at(cls, home: str | Path | None = None) -> Workspace:
+        """--home, else $DAILYBRIEF_HOME, else ./.dailybrief."""
+        return cls(resolve_home(home))
+
+    @cached_property
+    def settings(self) -> Settings:
+        return load_settings(self.home)
+
+    def store(self) -> Store:
+        """Open (and migrate) the database; use as a context manager."""
+        return Store.open(self.home)
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.home / "reports"
+
+    @property
+    def template_dir(self) -> Path:
+        return self.home / "templates"
+
+    @property
+    def prompt_dir(self) -> Path:
+        return self.home / "prompts"
+
+
+def parse_date(value: str, option: str = "--date") -> date:
+    """A YYYY-MM-DD date, or InputError naming the option."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{option}: expected a date as YYYY-MM-DD, got {value!r}") from None

@@ -1,0 +1,68 @@
+"""What every command module shares: the workspace chosen by --home, the two consoles, and
+printing helpers that never interpret text from items, sources or servers as rich markup.
+
+Every string that comes from outside (titles, URLs, source names, error texts) is printed
+through `say`/`warn`/`error` or put into tables with `cell`: markup is off, control characters
+are replaced, so a feed title such as `[/]` or `[link=file:///etc/passwd]` prints as written.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from rich.console import Console
+from rich.text import Text
+
+from ..app import Workspace
+
+console = Console(soft_wrap=True, markup=False, highlight=False)
+err = Console(stderr=True, soft_wrap=True, markup=False, highlight=False)
+
+_workspace = Workspace.at(None)
+
+# C0 and C1 control characters except tab and newline: terminal escape sequences start here.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def set_home(home: Path | str | None) -> None:
+    global _workspace
+    _workspace = Workspace.at(home)
+
+
+def use(workspace: Workspace) -> Workspace:
+    """Make `workspace` the current one (the demo builds in a fresh home)."""
+    global _workspace
+    _workspace = workspace
+    return workspace
+
+
+def workspace() -> Workspace:
+    return _workspace
+
+
+def clean(text: object) -> str:
+    """Text safe to show in a terminal: control characters become U+FFFD."""
+    return _CONTROL.sub("\ufffd", str(text))
+
+
+def cell(text: object, style: str = "") -> Text:
+    """A table cell holding `text` literally (never parsed as markup)."""
+    return Text(clean(text), style=style)
+
+
+def say(text: object) -> None:
+    console.print(clean(text))
+
+
+def warn(text: object) -> None:
+    err.print("warning: " + clean(text))
+
+
+def error(text: object) -> None:
+    err.print("error: " + clean(text))
+
+
+def note(text: object) -> None:
+    """A line on stderr without a prefix (e.g. rejected input lines)."""
+    err.print(clean(text))

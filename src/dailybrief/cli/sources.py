@@ -1,0 +1,101 @@
+"""`sources ...`: add, list, remove, test and OPML import/export of the sources `collect` reads."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.table import Table
+
+from ..app import sources as sources_app
+from ..app.sources import SourceStatus
+from ._shared import cell, console, error, note, say, warn, workspace
+
+group = typer.Typer(help="Manage the sources that `collect` reads.", no_args_is_help=True)
+
+
+@group.command("add")
+def add(
+    name: Annotated[str, typer.Argument(help="A unique name.")],
+    url: Annotated[str, typer.Argument(help="Feed, listing page, API or channel URL.")],
+    kind: Annotated[str, typer.Option("--kind", help="rss, page, reddit, hackernews, arxiv, github or youtube.")],
+    weight: Annotated[float, typer.Option(help="Ranking weight (1.0 = neutral).")] = 1.0,
+    lang: Annotated[str, typer.Option(help="Language of the source's items (zh, en, ...).")] = "",
+    source_kind: Annotated[Optional[str], typer.Option("--source-kind", help="news, blog, paper, forum, video, press, release or other.")] = None,
+    selector: Annotated[str, typer.Option(help="CSS selector for article links (page sources).")] = "",
+) -> None:
+    """Add a source to the database (beside those in dailybrief.toml)."""
+    spec = sources_app.add(workspace(), name, url, kind, weight=weight, lang=lang, source_kind=source_kind, selector=selector)
+    say(f"added {spec.name} ({spec.kind}) {spec.url}")
+
+
+def sources_table(statuses: Sequence[SourceStatus]) -> Table:
+    """The table printed by `sources list`."""
+    table = Table(title=f"{len(statuses)} sources")
+    for column in ("name", "kind", "origin", "last success", "last error", "failures", "items 7d"):
+        table.add_column(column, justify="right" if column in ("failures", "items 7d") else "left")
+    for status in statuses:
+        table.add_row(
+            cell(status.name), cell(status.kind), cell(status.origin), cell(status.last_success or "never"),
+            cell((status.last_error or "")[:80]), str(status.failures), str(status.items_7d),
+            style="red" if status.failures else "",
+        )
+    return table
+
+
+@group.command("list")
+def list_() -> None:
+    """Sources with their health: last success, last error, consecutive failures, items in 7 days."""
+    console.print(sources_table(sources_app.list_all(workspace())))
+
+
+@group.command("remove")
+def remove(name: Annotated[str, typer.Argument(help="A source added with `sources add`.")]) -> None:
+    """Remove a source added by command."""
+    sources_app.remove(workspace(), name)
+    say(f"removed {name}")
+
+
+@group.command("test")
+def test(
+    name: Annotated[str, typer.Argument(help="Source name.")],
+    allow_private: Annotated[bool, typer.Option("--allow-private", help="Allow private addresses.")] = False,
+) -> None:
+    """Fetch a source once and print what would be stored (stores nothing)."""
+    result = sources_app.try_source(workspace(), name, allow_private=allow_private)
+    if result.error:
+        error(result.error)
+        raise typer.Exit(1)
+    for found in result.items:
+        extra = ""
+        if found.score is not None or found.comments is not None:
+            extra = f"  (score {found.score or 0}, comments {found.comments or 0})"
+        say(f"{found.published:%Y-%m-%d %H:%M}  {found.title}  {found.url}{extra}")
+    for warning in result.warnings:
+        warn(warning)
+    total = sum(r.bytes for r in result.records)
+    say(f"{len(result.items)} items, {len(result.records)} requests, {total} bytes")
+
+
+@group.command("import-opml")
+def import_opml(file: Annotated[Path, typer.Argument(help="An OPML file of feeds.")]) -> None:
+    """Add every feed of an OPML file as an rss source."""
+    result = sources_app.import_opml(workspace(), file)
+    say(f"imported {len(result.added)} sources")
+    for entry, reason in result.bad:
+        note(f"skipped {entry}: {reason}")
+    if result.bad and not result.added:
+        raise typer.Exit(1)
+
+
+@group.command("export-opml")
+def export_opml() -> None:
+    """Print every source as OPML."""
+    sys.stdout.write(sources_app.export_opml(workspace()))
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(group, name="sources")
