@@ -1,0 +1,122 @@
+"""Sentence-level detectors the report score uses. They are written for grading and kept apart
+from the writer's own filters (write/, process/furniture.py), so the score is not the filter
+grading itself: each detector here is a small list of patterns described in docs/quality.md.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+_QUOTED = re.compile(r"“[^”]*”|「[^」]*」|\"[^\"]*\"|‘[^’]*’|『[^』]*』")
+_CITE = re.compile(r"\[\d+\]")
+_SENTENCE = re.compile(r"(?<=[。！？!?])\s*|(?<=[.])\s+(?=[A-Z\"“(])")
+
+
+def sentences(text: str) -> list[str]:
+    """Split prose into sentences (Chinese and English end marks); citation marks are kept."""
+    return [s.strip() for s in _SENTENCE.split(text or "") if s and s.strip()]
+
+
+def bare(sentence: str) -> str:
+    return _CITE.sub("", sentence).strip()
+
+
+def in_language(sentence: str, language: str) -> bool:
+    """True when the sentence's own voice (quotations removed) is in `language` (zh or en)."""
+    own = _QUOTED.sub("", bare(sentence))
+    cjk, latin = len(_CJK.findall(own)), len(_LATIN.findall(own))
+    if cjk + latin == 0:
+        return True
+    if language == "zh":
+        return cjk >= 0.3 * (cjk + latin) or cjk >= 12
+    return cjk <= 0.1 * (cjk + latin)
+
+
+# Page furniture: bylines, datelines, reading meta, share/subscribe/login strings, navigation,
+# menus run together, emoji lists, image credits.
+_FURNITURE = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"^(by|written by|reported by|author)[:\s]+[A-Z\w]", r"(作者|编辑|撰文|记者|来源)\s*[|｜:：]",
+        r"\b(published|updated|last updated|posted)\b\s*[:：]?\s*(on\s+)?(\w+\s+\d{1,2},?\s+\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})",
+        r"(发布时间|发布日期|更新时间|發佈時間|浏览量|閱讀|阅读)\s*[:：]", r"\b\d+\s*(min|minute)s?\s+read\b", r"\bseen\s+\d+[dhm]\b",
+        r"\b(sign in|log in|subscribe|sign up|share this|read more|click here|follow us|newsletter|cookie)\b",
+        r"(点击|關注|关注我们|订阅|登录|分享到|阅读原文|扫码|下载.{0,6}App|一键三连)",
+        r"\b(skip to (main )?content|table of contents|advertisement|sponsored)\b", r"(广告|目录|返回顶部|上一篇|下一篇)",
+        r"(^|\s)(home|首页)\s*[/>›»]", r"\s[›»]\s", r"(image|photo|credit)s?\s*[:：]|(图片来源|圖片來源|图源|图/|圖/)",
+        r"\|\s*\S+\s*\|",
+    )
+]
+_RUN_TOGETHER = re.compile(r"[a-z]{4,}[A-Z][a-z]{3,}")  # "TrendsIdeas": menu entries glued together
+_EMOJI = re.compile(r"[\U0001F300-\U0001FAFF\u2600-\u27BF\u2B50\u2705\u274C\u2B06\u2B07\uFE0F]")
+
+
+def is_furniture(sentence: str) -> bool:
+    text = bare(sentence)
+    if any(p.search(text) for p in _FURNITURE) or len(_RUN_TOGETHER.findall(text)) >= 2:
+        return True
+    return len(_EMOJI.findall(text)) >= 2
+
+
+_ZH_OPENERS = ("与此同时", "此外", "另外", "同时", "巧的是", "不过", "但是", "但", "然而", "对此", "这也", "这一", "此举",
+               "这意味着", "其中", "因此", "所以", "而且", "并且", "随后", "该公司", "他表示", "她表示", "他说", "她说", "此前", "除此之外")
+_EN_OPENERS = re.compile(
+    r"^(however|meanwhile|also|additionally|moreover|furthermore|but|and|still|instead|then|this|that|these|those|"
+    r"it|its|they|their|he|she|his|her|the (reply|company|move|deal|report|model|firm)|such|which|as a result)\b", re.IGNORECASE)
+
+
+def dangling_opener(sentence: str) -> bool:
+    """A sentence that opens by referring back to something before it."""
+    text = bare(sentence).lstrip("“\"'（(")
+    return text.startswith(_ZH_OPENERS) or bool(_EN_OPENERS.match(text))
+
+
+def incomplete(sentence: str) -> bool:
+    """An enumeration that stops halfway, or a sentence ending on a semicolon or colon."""
+    text = bare(sentence)
+    if text.endswith(("；", "：", ";", ":")):
+        return True
+    started = re.search(r"(有二|有三|两点|三点)[：:，,]?\s*(一是|其一|第一)", text)
+    return bool(started) and not re.search(r"(二是|其二|第二)", text)
+
+
+_FIGURE = re.compile(r"\$?\d[\d,]*(?:\.\d+)?\s*(?:%|％|x|×|倍|亿|万|billion|million|trillion|bn|B|GW|MW|tokens?)?", re.IGNORECASE)
+
+
+def figures(sentence: str) -> set[str]:
+    """Figures worth checking: numbers with a unit, or with 3+ digits (years excluded)."""
+    found = set()
+    for m in _FIGURE.finditer(bare(sentence)):
+        raw = m.group(0).strip()
+        digits = re.sub(r"[^\d.]", "", raw)
+        has_unit = raw[-1:] not in "0123456789" or raw.startswith("$")
+        if not digits or (not has_unit and len(digits.replace(".", "")) < 3):
+            continue
+        if not has_unit and re.fullmatch(r"(19|20)\d\d", digits):
+            continue
+        found.add(digits.rstrip("."))
+    return found
+
+
+def bigrams(text: str) -> set[str]:
+    flat = re.sub(r"[\W_]+", "", bare(text).lower())
+    return {flat[k : k + 2] for k in range(len(flat) - 1)}
+
+
+def near_duplicate(a: str, b: str, threshold: float = 0.6) -> bool:
+    x, y = bigrams(a), bigrams(b)
+    return bool(x and y) and len(x & y) / len(x | y) >= threshold
+
+
+def repeated_facts(section_sentences: list[str]) -> int:
+    """Sentences of one section that restate a figure or nearly repeat an earlier sentence."""
+    seen_figures: set[str] = set()
+    repeats = 0
+    for k, sentence in enumerate(section_sentences):
+        figs = {f for f in figures(sentence) if len(f.replace(".", "")) >= 2}
+        if figs & seen_figures or any(near_duplicate(sentence, earlier) for earlier in section_sentences[:k]):
+            repeats += 1
+        seen_figures |= figs
+    return repeats
