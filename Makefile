@@ -6,13 +6,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test system-deps test-system-deps install install-dev clean
+.PHONY: demo test eval system-deps test-system-deps install install-dev clean
 
 demo: system-deps install
 	$(BIN)/dailybrief demo
 
 test: system-deps test-system-deps install-dev
 	$(BIN)/python -m pytest -q
+
+# Report quality on the real evaluation windows and the sample day (docs/quality.md).
+eval: install-dev
+	$(BIN)/dailybrief eval report tests/data/real/*/ --sample
 
 # Fonts for Chinese text in PDFs and charts, poppler for PDF checks.
 system-deps:

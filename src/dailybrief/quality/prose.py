@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_LATIN = re.compile(r"[A-Za-z]")
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’\-.]*")
 _QUOTED = re.compile(r"“[^”]*”|「[^」]*」|\"[^\"]*\"|‘[^’]*’|『[^』]*』")
 _CITE = re.compile(r"\[\d+\]")
 _SENTENCE = re.compile(r"(?<=[。！？!?])\s*|(?<=[.])\s+(?=[A-Z\"“(])")
@@ -24,14 +24,15 @@ def bare(sentence: str) -> str:
 
 
 def in_language(sentence: str, language: str) -> bool:
-    """True when the sentence's own voice (quotations removed) is in `language` (zh or en)."""
+    """True when the sentence's own voice (quotations removed) is in `language` (zh or en):
+    Chinese characters are weighed against Latin words, so names inside Chinese prose count once."""
     own = _QUOTED.sub("", bare(sentence))
-    cjk, latin = len(_CJK.findall(own)), len(_LATIN.findall(own))
-    if cjk + latin == 0:
+    cjk, words = len(_CJK.findall(own)), len(_WORD.findall(own))
+    if cjk + words == 0:
         return True
     if language == "zh":
-        return cjk >= 0.3 * (cjk + latin) or cjk >= 12
-    return cjk <= 0.1 * (cjk + latin)
+        return cjk >= 2 * words or cjk >= 20
+    return cjk <= words
 
 
 # Page furniture: bylines, datelines, reading meta, share/subscribe/login strings, navigation,
@@ -46,11 +47,11 @@ _FURNITURE = [
         r"(点击|關注|关注我们|订阅|登录|分享到|阅读原文|扫码|下载.{0,6}App|一键三连)",
         r"\b(skip to (main )?content|table of contents|advertisement|sponsored)\b", r"(广告|目录|返回顶部|上一篇|下一篇)",
         r"(^|\s)(home|首页)\s*[/>›»]", r"\s[›»]\s", r"(image|photo|credit)s?\s*[:：]|(图片来源|圖片來源|图源|图/|圖/)",
-        r"\|\s*\S+\s*\|",
+        r"\|\s*\S+\s*\|", r"\w\|\S", r"\s[·•]\s\S.*\s[·•]\s", r"\d+\s*(阅读|閱讀|次浏览|views?\b)",
     )
 ]
 _RUN_TOGETHER = re.compile(r"[a-z]{4,}[A-Z][a-z]{3,}")  # "TrendsIdeas": menu entries glued together
-_EMOJI = re.compile(r"[\U0001F300-\U0001FAFF\u2600-\u27BF\u2B50\u2705\u274C\u2B06\u2B07\uFE0F]")
+_EMOJI = re.compile(r"[\U0001F300-\U0001FAFF\u2600-\u27BF\u2B50\u2705\u274C\u2B06\u2B07\u20E3]")
 
 
 def is_furniture(sentence: str) -> bool:

@@ -72,3 +72,14 @@ def markdown_table(scores: list[Score]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def text_table(scores: list[Score]) -> str:
+    """The table as aligned plain text (wide: one column per metric)."""
+    header, rows = table_rows(scores)
+    widths = [max(len(r[k]) for r in [header, *rows]) for k in range(len(header))]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c.ljust(w) if k == 0 else c.rjust(w) for k, (c, w) in enumerate(zip(cells, widths)))
+
+    return "\n".join([line(header), *(line(r) for r in rows)])
