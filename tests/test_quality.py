@@ -8,10 +8,11 @@ import pytest
 from typer.testing import CliRunner
 
 from dailybrief.cli import app
+from dailybrief.errors import EvalError
 from dailybrief.models import Paragraph, Reference, Report, ReportSection, ReportStory
 from dailybrief.process.normalise import canonical_url
 from dailybrief.quality import prose
-from dailybrief.quality.cases import LabelError, load_case
+from dailybrief.quality.cases import load_case
 from dailybrief.quality.runner import CaseRun, DayRun
 from dailybrief.quality.scoring import (
     memory,
@@ -70,7 +71,7 @@ def _case_folder(tmp_path, labels):
 
 
 def test_a_missing_label_file_is_named(tmp_path):
-    with pytest.raises(LabelError, match=r"labels\.json: label file missing"):
+    with pytest.raises(EvalError, match=r"labels\.json: label file missing"):
         load_case(_case_folder(tmp_path, None))
 
 
@@ -87,7 +88,7 @@ def test_a_missing_label_file_is_named(tmp_path):
     ],
 )
 def test_a_malformed_label_file_is_named_with_the_problem(tmp_path, labels, message):
-    with pytest.raises(LabelError, match=message):
+    with pytest.raises(EvalError, match=message):
         load_case(_case_folder(tmp_path, labels))
 
 

@@ -25,5 +25,22 @@ def clustering(file: Annotated[Path, typer.Argument(help="JSON Lines items with 
         f"embedder {result.embedder}")
 
 
+@group.command("report")
+def report(
+    cases: Annotated[list[Path] | None, typer.Argument(help="Case folders (items.jsonl + labels.json).")] = None,
+    sample: Annotated[bool, typer.Option("--sample", help="Also score the bundled sample day.")] = False,
+    writer: Annotated[str, typer.Option(help="Writer backend: extractive or openai.")] = "extractive",
+    lang: Annotated[str, typer.Option("--lang", help="zh or en.")] = "zh",
+    base_url: Annotated[str | None, typer.Option("--base-url", help="Chat Completions endpoint root.")] = None,
+    model: Annotated[str | None, typer.Option("--model", help="Model name.")] = None,
+    markdown: Annotated[bool, typer.Option("--markdown", help="Print the table as Markdown (for docs/quality.md).")] = False,
+) -> None:
+    """Build each case day by day in a fresh temporary home and score the reports against the labels."""
+    from ..quality.suite import markdown_table, text_table
+
+    scores = evaluate.report(list(cases or []), sample, writer, lang, base_url, model, progress=note)
+    say(markdown_table(scores) if markdown else text_table(scores))
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(group, name="eval")

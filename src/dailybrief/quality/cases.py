@@ -12,14 +12,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
+from ..errors import EvalError
 from ..process.normalise import canonical_url
 
 SECTION_IDS = frozenset({"business", "safety", "agents", "research", "evaluation", "compute", "opensource", "other"})
-
-
-class LabelError(InputError):
-    """A case folder whose label file is missing or malformed."""
 
 
 @dataclass
@@ -54,23 +50,23 @@ class Case:
 
 def _need(data: dict, key: str, kind: type, where: str) -> Any:
     if key not in data:
-        raise LabelError(f"{where}: missing key '{key}'")
+        raise EvalError(f"{where}: missing key '{key}'")
     if not isinstance(data[key], kind):
-        raise LabelError(f"{where}: '{key}' must be a {kind.__name__}")
+        raise EvalError(f"{where}: '{key}' must be a {kind.__name__}")
     return data[key]
 
 
 def _read_labels(path: Path) -> dict:
     if not path.is_file():
-        raise LabelError(f"{path}: label file missing")
+        raise EvalError(f"{path}: label file missing")
     try:
         data = json.loads(path.read_text("utf-8"))
     except json.JSONDecodeError as exc:
-        raise LabelError(f"{path}: not valid JSON: {exc.msg} at line {exc.lineno}") from None
+        raise EvalError(f"{path}: not valid JSON: {exc.msg} at line {exc.lineno}") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise LabelError(f"{path}: cannot read: {exc}") from None
+        raise EvalError(f"{path}: cannot read: {exc}") from None
     if not isinstance(data, dict):
-        raise LabelError(f"{path}: expected a JSON object")
+        raise EvalError(f"{path}: expected a JSON object")
     return data
 
 
@@ -78,10 +74,10 @@ def _stories(data: dict, where: str) -> dict[str, GoldStory]:
     stories = {}
     for sid, spec in _need(data, "stories", dict, where).items():
         if not isinstance(spec, dict):
-            raise LabelError(f"{where}: story '{sid}' must be an object")
+            raise EvalError(f"{where}: story '{sid}' must be an object")
         section = spec.get("section", "")
         if section not in SECTION_IDS:
-            raise LabelError(f"{where}: story '{sid}' has unknown section {section!r}")
+            raise EvalError(f"{where}: story '{sid}' has unknown section {section!r}")
         stories[sid] = GoldStory(str(spec.get("title", "")), section, list(spec.get("entities", [])), list(spec.get("figures", [])))
     return stories
 
@@ -90,9 +86,9 @@ def _items(data: dict, stories: dict[str, GoldStory], where: str) -> dict[str, G
     items = {}
     for url, spec in _need(data, "items", dict, where).items():
         if not isinstance(spec, dict) or not isinstance(spec.get("story"), str):
-            raise LabelError(f"{where}: item {url} needs a 'story'")
+            raise EvalError(f"{where}: item {url} needs a 'story'")
         if spec["story"] not in stories:
-            raise LabelError(f"{where}: item {url} names unknown story '{spec['story']}'")
+            raise EvalError(f"{where}: item {url} names unknown story '{spec['story']}'")
         items[canonical_url(url)] = GoldItem(
             spec["story"], bool(spec.get("off_topic")), bool(spec.get("out_of_window")), str(spec.get("date_source", "")))
     return items
@@ -102,7 +98,7 @@ def _days(data: dict, where: str) -> list[date]:
     try:
         return [date.fromisoformat(d) for d in _need(data, "report_days", list, where)]
     except (TypeError, ValueError):
-        raise LabelError(f"{where}: 'report_days' must be a list of YYYY-MM-DD dates") from None
+        raise EvalError(f"{where}: 'report_days' must be a list of YYYY-MM-DD dates") from None
 
 
 def _config(data: dict) -> str:
@@ -114,20 +110,20 @@ def _config(data: dict) -> str:
 
 
 def load_case(folder: Path) -> Case:
-    """Read and check a case folder; raise `LabelError` naming the file and the problem."""
+    """Read and check a case folder; raise `EvalError` naming the file and the problem."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise LabelError(f"{folder}: no such case folder")
+        raise EvalError(f"{folder}: no such case folder")
     items_path = folder / "items.jsonl"
     if not items_path.is_file():
-        raise LabelError(f"{items_path}: items file missing")
+        raise EvalError(f"{items_path}: items file missing")
     where = str(folder / "labels.json")
     data = _read_labels(folder / "labels.json")
     stories = _stories(data, where)
     related = set()
     for pair in data.get("related", []):
         if not (isinstance(pair, list) and len(pair) == 2 and all(p in stories for p in pair)):
-            raise LabelError(f"{where}: 'related' entries must be pairs of known story ids, got {pair!r}")
+            raise EvalError(f"{where}: 'related' entries must be pairs of known story ids, got {pair!r}")
         related.add(frozenset(pair))
     return Case(str(data.get("case") or folder.name), items_path, _days(data, where),
                 _items(data, stories, where), stories, related, _config(data))
@@ -140,7 +136,7 @@ def sample_case(path: Path, day: date) -> Case:
         if line.strip():
             row = json.loads(line)
             if not row.get("story"):
-                raise LabelError(f"{path}:{n}: item has no 'story' label")
+                raise EvalError(f"{path}:{n}: item has no 'story' label")
             items[canonical_url(row["url"])] = GoldItem(row["story"])
     stories = {s: GoldStory() for s in {g.story for g in items.values()}}
     return Case("sample " + day.isoformat(), path, [day], items, stories)
