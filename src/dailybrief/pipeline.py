@@ -25,6 +25,7 @@ from .process.window import report_window
 from .store import Store
 from .write.assemble import build_report
 from .write.base import WriteContext
+from .write.extractive import language_warnings
 from .write.llm import make_writer, writer_warnings
 from .write.verify import verify_report
 
@@ -148,7 +149,7 @@ def build(store: Store, settings: Settings, options: BuildOptions, progress: Pro
         known = {item.url: item for item in items} | {item.url: item for item in deduped.items}
         report, _ = verify_report(report, known, keep_unsupported=options.keep_unsupported)
         store.save_report(report)
-    result = BuildResult(report=report, warnings=writer_warnings(draft.notes))
+    result = BuildResult(report=report, warnings=writer_warnings(draft.notes) + language_warnings(draft.notes))
     with timer.stage("render"):
         from .render import render_report
 

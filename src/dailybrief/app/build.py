@@ -11,6 +11,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..importer import ImportResult, import_file
 from ..pipeline import STAGES, BuildOptions, BuildResult, Progress, build
+from ..write.extractive import language_line
 from ..write.llm import usage_line
 from .context import Workspace
 
@@ -77,6 +78,8 @@ def writing_lines(result: BuildResult) -> list[str]:
             f"verified {verification.get('supported', 0)}/{verification.get('sentences', 0)} sentences; "
             f"{verification.get('unsupported', 0)} unsupported ({'marked' if marked else 'removed'})"
         )
+    if language := language_line(stats.get("writer", {})):
+        lines.append(language)  # how many prose sentences are not in the report language, and why
     return lines
 
 

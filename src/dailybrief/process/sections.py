@@ -14,9 +14,9 @@ Score of a story for a section = similarity + keyword evidence:
 The best section wins; below `MIN_SCORE` the story goes to `other`. Then capacity: a section
 shows at most `stories_per_section` stories, so a story that would be left out of its full best
 section moves to its second-best section when that one scores within `MARGIN` and still has
-room. Only non-empty sections appear, ordered by importance (`section_importance`: the strongest
-story plus a third of the next two, so a section led by the day's biggest story is not folded
-just because it holds one story), `other` last. Beyond `max_sections` the weakest sections fold: each of their stories
+room. Only non-empty sections appear, ordered by their most important story (ties by
+`section_importance`: the strongest story plus a third of the next two), `other` last; the
+same `section_importance` decides which sections fold. Beyond `max_sections` the weakest sections fold: each of their stories
 goes to its best kept section that scores within `MARGIN` of its own and has room, else to
 `other` (which then gathers several stories and is written as a list). Every decision is kept
 in an `Assignment` (the pipeline puts them in `stats.sections_assignment`).
@@ -189,7 +189,9 @@ def assign_sections_explained(
             scores=dict(sorted(s.scores.items(), key=lambda kv: -kv[1])[:4]),
         ))
     sections = [_section(by_id[sid], members, language) for sid, members in buckets.items() if sid != OTHER]
-    sections.sort(key=lambda sec: (-sec.importance, sec.id))
+    # The day's lead story opens the report: sections by their most important story, ties by
+    # their combined weight.
+    sections.sort(key=lambda sec: (-max(s.importance for s in sec.stories), -sec.importance, sec.id))
     if buckets.get(OTHER):
         sections.append(_section(other_spec, buckets[OTHER], language))
     return sections, assignments

@@ -18,6 +18,7 @@ from ..models import (
     ReportStory,
     Section,
 )
+from ..process.furniture import display_title
 from .draft import Draft, DraftSentence
 
 
@@ -51,7 +52,7 @@ class _Numbering:
             refs.append(
                 Reference(
                     n=n,
-                    title=item.title,
+                    title=display_title(item.title),  # forum tags ("[D]") are not shown
                     url=item.url,
                     source=item.source,
                     published=item.published.isoformat(timespec="minutes"),

@@ -11,6 +11,9 @@ from pydantic import BaseModel, Field
 class DraftSentence(BaseModel):
     text: str
     sources: list[str] = Field(default_factory=list)  # item URLs the sentence is drawn from
+    # "copied" from an item, a "quote" in another language with its attribution, or the
+    # section's data "lead" in the writer's own words from the build's figures.
+    kind: Literal["copied", "quote", "lead"] = "copied"
 
 
 class DraftParagraph(BaseModel):

@@ -1,31 +1,67 @@
-"""The offline extractive writer: every sentence of the report body is a sentence of an item.
+"""The offline extractive writer: the report body is made of sentences of the items, edited the
+way an editor edits a clipping, plus a data lead per section stated from the build's figures.
 
-For each story it picks the most informative sentences of its items — preferring the report
-language, early sentences, sentences with figures and with names that other items of the story
-also carry — and skips sentences that repeat one already chosen. A sentence cites the item it
-comes from and every other item of the story that states nearly the same thing. Headlines are
-the section name followed by the lead story's title. Only connective phrases of the summary
-("N stories in K themes") are the writer's own words; it never states a fact that is not in an
-item.
+Per section, sentences are chosen greedily by an MMR-style score — informative (report
+language, early in the item, figures, names other items share) minus its closeness to what the
+section already says — under these rules:
+
+- furniture is never a sentence (`process.furniture`); a figure is stated once per section
+  and a near-identical sentence is skipped;
+- a quote budget per item: at most `QUOTE_SENTENCES` sentences and `QUOTE_SHARE` of its text
+  (one sentence of any item is allowed, even of a teaser where it is more), and each further
+  sentence from an item already quoted costs `SOURCE_PENALTY`, so a story
+  draws on several sources before it draws more from one;
+- no enumeration left open, no sentence ending on "；" or "：" (`editing`);
+- an opener that refers back stays only right after the sentence it refers to; a connective is
+  dropped, any other such sentence is skipped;
+- relative dates become absolute from the item's publication time in the report's timezone,
+  or are dropped when the verifier could not check the date;
+- a sentence not in the report language appears only as an attributed quotation
+  ("据 TechCrunch 报道：“…”"), and only when the story lacks report-language sentences.
+
+Cost is bounded per story: its items are ranked and only the best `MAX_ITEMS` are read, and
+cross-language support is looked for in the best `MAX_SUPPORT_ITEMS` other-language items.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..models import Item, Section, Story
+from ..process.furniture import clean_text, display_title, furniture_reason
+from ..process.rank import KIND_WEIGHTS
 from .base import WriteContext, register
 from .draft import Draft, DraftParagraph, DraftSection, DraftSentence
+from .editing import (
+    absolute_dates,
+    close_semicolons,
+    ends_open,
+    has_relative_date,
+    incomplete_enumeration,
+    opener,
+    without_opener,
+)
+from .lead import data_lead, section_title, story_name
+from .numbers import SOFT_UNITS, quantities
 from .sentences import bigrams, overlap, split_sentences
 from .verify import check_claims, source_text
 
 REDUNDANT = 0.45  # bigram Jaccard above which a sentence repeats one already chosen
 SAME_FACT = 0.35  # above which another item is cited for the same sentence
+MMR_WEIGHT = 0.8  # how much closeness to the section's chosen sentences costs
 CROSS_LANGUAGE_FACT = 0.55  # embedding cosine above which a sentence in another language may say the same
 MAX_CROSS_LANGUAGE = 2  # such citations per sentence, the closest first
+MAX_ITEMS = 12  # items of a story read for sentences, best first
+MAX_SUPPORT_ITEMS = 4  # other-language items searched for cross-language support
+SENTENCES_PER_ITEM = 12
+QUOTE_SENTENCES = 2  # at most this many sentences of one item in a report
+QUOTE_SHARE = 0.30  # and at most this share of its text
+SOURCE_PENALTY = 0.5  # per sentence already taken from the same item
+FOREIGN_QUOTES = 2  # attributed quotations per story at most
 _DIGIT = re.compile(r"\d")
+_NAME = re.compile(r"\b[A-Z][A-Za-z0-9.\-]+")
 # Wire datelines say where a story was filed, not what happened: "IT之家 4 月 16 日消息，",
 # "新浪科技讯 4 月 16 日晚间消息，", "SAN FRANCISCO (AP) — ".
 _DATELINE = re.compile(
@@ -44,6 +80,14 @@ _META = re.compile(
     r"summary|week's|newsletter)\b|^本文|^这篇(?:文章|帖子)|^帖子|^楼主|^视频中",
     re.I,
 )
+_ATTRIBUTION = {
+    "zh": {"forum": "{source} 上有网友写道", "paper": "{source} 上的论文写道", "video": "{source} 的视频中提到",
+           "blog": "{source} 在博客中写道", "press": "{source} 的新闻稿称", "release": "{source} 的发布说明写道",
+           "": "据 {source} 报道"},
+    "en": {"forum": "A post on {source} reads", "paper": "A paper on {source} states", "video": "{source} says",
+           "blog": "{source} writes", "press": "{source} says", "release": "{source}'s release notes say",
+           "": "{source} reports"},
+}
 
 
 def _facts(sentence: str) -> int:
@@ -53,7 +97,17 @@ def _facts(sentence: str) -> int:
 def strip_dateline(sentence: str) -> str:
     stripped = _DATELINE.sub("", sentence, count=1)
     return stripped if len(stripped) >= 8 else sentence
-_NAME = re.compile(r"\b[A-Z][A-Za-z0-9.\-]+")
+
+
+def lang_of(sentence: str) -> str:
+    cjk = len(re.findall(r"[\u4e00-\u9fff]", sentence))
+    latin = len(re.findall(r"[A-Za-z]", sentence))
+    return "zh" if cjk * 3 >= latin and cjk else "en"
+
+
+def _figures(sentence: str) -> set[tuple[float, str | None]]:
+    """The hard figures of a sentence (dates left out): what must be stated once per section."""
+    return {(q.value, q.unit) for q in quantities(sentence) if q.unit not in SOFT_UNITS or q.unit is None}
 
 
 @dataclass
@@ -63,136 +117,288 @@ class _Candidate:
     position: int
     score: float
     grams: set[str]
+    lang: str
+    figures: set[tuple[float, str | None]]
 
 
-def _lang_of(sentence: str) -> str:
-    cjk = len(re.findall(r"[\u4e00-\u9fff]", sentence))
-    latin = len(re.findall(r"[A-Za-z]", sentence))
-    return "zh" if cjk * 3 >= latin and cjk else "en"
+@dataclass
+class _Section:
+    """What a section has said so far, and how much of each item it has quoted."""
+
+    chosen: list[_Candidate] = field(default_factory=list)
+    figures: set[tuple[float, str | None]] = field(default_factory=set)
+    quoted: dict[str, tuple[int, int]] = field(default_factory=dict)  # url -> (sentences, chars)
+
+    def allows(self, cand: _Candidate, text_chars: int) -> bool:
+        count, chars = self.quoted.get(cand.item.url, (0, 0))
+        if count >= QUOTE_SENTENCES:
+            return False
+        # One sentence of any item may be quoted, even of a teaser so short that one sentence is
+        # more than its share; a second only within the share.
+        if count and chars + len(cand.text) > QUOTE_SHARE * max(text_chars, 1):
+            return False
+        if cand.figures & self.figures:
+            return False  # the figure is already stated in this section
+        return not any(overlap(cand.grams, c.grams) > REDUNDANT for c in self.chosen)
+
+    def value(self, cand: _Candidate) -> float:
+        closeness = max((overlap(cand.grams, c.grams) for c in self.chosen), default=0.0)
+        count, _ = self.quoted.get(cand.item.url, (0, 0))
+        return cand.score - MMR_WEIGHT * closeness - SOURCE_PENALTY * count
+
+    def take(self, cand: _Candidate) -> None:
+        self.chosen.append(cand)
+        self.figures |= cand.figures
+        count, chars = self.quoted.get(cand.item.url, (0, 0))
+        self.quoted[cand.item.url] = (count + 1, chars + len(cand.text))
 
 
-def _length_fit(sentence: str, lang: str) -> float:
-    n = len(sentence)
+def rank_items(story: Story) -> list[Item]:
+    """A story's items, the best sources first: kind of source, engagement, then body length."""
+    def key(item: Item) -> tuple[float, float, str]:
+        engaged = (item.score or 0) + 2 * (item.comments or 0)
+        return (-KIND_WEIGHTS.get(item.source_kind, 0.6) - min(engaged, 1000) / 2000 - min(len(item.text), 2000) / 4000,
+                -len(item.text), item.url)
+    return sorted(story.items, key=key)
+
+
+class _Texts:
+    """Each item's cleaned sentences, split once per build."""
+
+    def __init__(self) -> None:
+        self._cache: dict[str, list[str]] = {}
+
+    def sentences(self, item: Item) -> list[str]:
+        if item.url not in self._cache:
+            self._cache[item.url] = split_sentences(clean_text(item.text, item.title))[:SENTENCES_PER_ITEM]
+        return self._cache[item.url]
+
+    def chars(self, item: Item) -> int:
+        return sum(len(s) for s in self.sentences(item))
+
+
+def _usable(sentence: str, title: str) -> str | None:
+    """The sentence as the writer may use it, or None: furniture, open endings and open
+    enumerations are not usable; datelines are cut and inner "；" closed."""
+    if furniture_reason(sentence, title):
+        return None
+    sentence = close_semicolons(strip_dateline(sentence))
+    if ends_open(sentence) or incomplete_enumeration(sentence):
+        return None
+    return sentence
+
+
+def _score(sentence: str, item: Item, position: int, language: str, shared_names: set[str]) -> float:
+    lang = lang_of(sentence)
+    score = 1.0 if lang == language else 0.0
+    score += 0.6 / (1 + position)
+    score += 0.3 if _DIGIT.search(sentence) else 0.0
+    score += min(0.4, 0.1 * len(shared_names & set(_NAME.findall(sentence))))
     low, high = (18, 160) if lang == "zh" else (50, 320)
-    if n < low:
-        return -0.6
-    if n > high:
-        return -0.3
-    return 0.0
+    score += -0.6 if len(sentence) < low else (-0.3 if len(sentence) > high else 0.0)
+    if item.source_kind in ("blog", "press"):
+        score += 0.15  # the company's own words first
+    if _FIRST_PERSON.search(sentence):
+        score -= 0.9
+    if _META.search(sentence):
+        score -= 0.6
+    if opener(sentence) and opener(sentence)[0] == "reference":
+        score -= 0.3  # usable only next to its antecedent
+    return score
 
 
-def _candidates(story: Story, language: str) -> list[_Candidate]:
-    names_per_item = [set(_NAME.findall(f"{it.title} {it.text}")) for it in story.items]
-    shared_names = {n for i, names in enumerate(names_per_item) for n in names
-                    if any(n in other for j, other in enumerate(names_per_item) if j != i)}
+def _candidates(items: list[Item], language: str, texts: _Texts) -> list[_Candidate]:
+    names_per_item = [set(_NAME.findall(f"{it.title} {it.text}")) for it in items]
+    shared = {n for i, names in enumerate(names_per_item) for n in names
+              if any(n in other for j, other in enumerate(names_per_item) if j != i)}
     out = []
-    for item in story.items:
-        sentences = split_sentences(item.text) or [item.title]
-        for position, sentence in enumerate(sentences[:12]):
-            sentence = strip_dateline(sentence)
-            lang = _lang_of(sentence)
-            score = 1.0 if lang == language else 0.0
-            score += 0.6 / (1 + position)
-            score += 0.3 if _DIGIT.search(sentence) else 0.0
-            score += min(0.4, 0.1 * len(shared_names & set(_NAME.findall(sentence))))
-            score += _length_fit(sentence, lang)
-            if item.source_kind in ("blog", "press"):
-                score += 0.15  # the company's own words first
-            if _FIRST_PERSON.search(sentence):
-                score -= 0.9
-            if _META.search(sentence):
-                score -= 0.6
-            out.append(_Candidate(sentence, item, position, score, bigrams(sentence)))
+    for item in items:
+        for position, raw in enumerate(texts.sentences(item)):
+            sentence = _usable(raw, item.title)
+            if sentence is None:
+                continue
+            out.append(_Candidate(sentence, item, position, _score(sentence, item, position, language, shared),
+                                  bigrams(sentence), lang_of(sentence), _figures(sentence)))
     return out
 
 
-def pick_sentences(story: Story, language: str, limit: int, embedder: Any = None) -> list[DraftSentence]:
-    """The `limit` best non-redundant sentences of a story, each with its sources.
-
-    When the story's items offer at least two sentences in the report language, sentences in
-    other languages are left out, so a paragraph does not switch language midway. With an
-    `embedder`, items in other languages that state the same fact are cited too (see
-    `_cross_language_sources`), so a Chinese sentence drawn from 机器之心 also cites the English
-    company post it reports on."""
-    candidates = _candidates(story, language)
-    native = [c for c in candidates if _lang_of(c.text) == language]
-    if len(native) >= 2:
-        candidates = native
+def _select(candidates: list[_Candidate], limit: int, state: _Section, texts: _Texts) -> list[_Candidate]:
     chosen: list[_Candidate] = []
-    for cand in sorted(candidates, key=lambda c: -c.score):
-        if len(chosen) >= limit:
+    pool = list(candidates)
+    while pool and len(chosen) < limit:
+        allowed = [c for c in pool if state.allows(c, texts.chars(c.item))]
+        if not allowed:
             break
-        if any(overlap(cand.grams, c.grams) > REDUNDANT for c in chosen):
-            continue
-        chosen.append(cand)
-    # Keep the story readable: sentences of one item together, in their original order.
-    first_seen = {}
+        best = max(allowed, key=lambda c: (state.value(c), -c.position))
+        pool.remove(best)
+        if check_claims(best.text, [source_text(best.item)]):
+            continue  # its own item does not support it by the verifier's rules (a name split oddly)
+        state.take(best)
+        chosen.append(best)
+    return chosen
+
+
+def _in_order(chosen: list[_Candidate]) -> list[_Candidate]:
+    """Sentences of one item together, in their original order, items in order of first choice."""
+    first_seen: dict[str, int] = {}
     for c in chosen:
         first_seen.setdefault(c.item.url, len(first_seen))
-    chosen.sort(key=lambda c: (first_seen[c.item.url], c.position))
+    return sorted(chosen, key=lambda c: (first_seen[c.item.url], c.position))
 
+
+def _edit_openers(chosen: list[_Candidate]) -> list[_Candidate]:
+    """Keep a referring opener only right after the sentence it refers to (the previous
+    sentence of the same item); drop a bare connective; skip the rest."""
+    out: list[_Candidate] = []
+    for cand in chosen:
+        found = opener(cand.text)
+        prev = out[-1] if out else None
+        follows = prev is not None and prev.item.url == cand.item.url and prev.position == cand.position - 1
+        if found and not follows:
+            if found[0] == "reference":
+                continue
+            cand.text = without_opener(cand.text)
+            if opener(cand.text):
+                continue  # "不过，这也……": the connective hid a reference
+        out.append(cand)
+    return out
+
+
+def _dated(cand: _Candidate, timezone: str, year: int) -> str:
+    """The sentence with relative dates made absolute when the verifier can check the date in
+    the item, else with them dropped."""
+    if not has_relative_date(cand.text):
+        return cand.text
+    dated, dropped = absolute_dates(cand.text, cand.item.published, timezone, year)
+    return dated if not check_claims(dated, [source_text(cand.item)]) else dropped
+
+
+def _quoted(cand: _Candidate, language: str) -> str:
+    """A sentence in another language as an attributed quotation."""
+    forms = _ATTRIBUTION[language]
+    lead = forms.get(cand.item.source_kind, forms[""]).format(source=cand.item.source or "原文")
+    if language == "zh":
+        return f"{lead}：“{cand.text.strip()}”。"
+    return f"{lead}: “{cand.text.strip()}”"
+
+
+@dataclass
+class _Story:
+    """A story as the writer reads it: ranked items and their candidates."""
+
+    story: Story
+    items: list[Item]
+    candidates: list[_Candidate]
+
+
+def pick_sentences(
+    story: Story, language: str, limit: int, embedder: Any = None, *,
+    state: _Section | None = None, texts: _Texts | None = None,
+    timezone: str = "Asia/Shanghai", year: int = 0,
+) -> list[DraftSentence]:
+    """The `limit` best sentences of a story under the section's rules (see the module doc),
+    each with its sources. Report-language sentences first; when the story has fewer than two,
+    up to `FOREIGN_QUOTES` others appear as attributed quotations."""
+    state = state if state is not None else _Section()
+    texts = texts or _Texts()
+    items = rank_items(story)[:MAX_ITEMS]
+    candidates = _candidates(items, language, texts)
+    native = [c for c in candidates if c.lang == language]
+    if len(native) >= 2:
+        candidates = native
+    else:
+        foreign = [c for c in candidates if c.lang != language and not opener(c.text) and not has_relative_date(c.text)]
+        candidates = native + foreign
+        limit = min(limit, len(native) + FOREIGN_QUOTES)
+    chosen = _edit_openers(_in_order(_select(candidates, limit, state, texts)))
+    year = year or max(it.published.year for it in story.items)
     sentences = []
     for cand in chosen:
-        sources = [cand.item.url]
-        for other in story.items:
-            if other.url == cand.item.url:
-                continue
-            if any(overlap(cand.grams, s) > SAME_FACT for s in split_sentences(other.text)):
-                sources.append(other.url)
-        sentences.append(DraftSentence(text=cand.text, sources=sources))
+        text = _dated(cand, timezone, year) if cand.lang == language else _quoted(cand, language)
+        sentences.append(DraftSentence(text=text, sources=[cand.item.url, *_same_fact(cand, items, texts)],
+                                       kind="copied" if cand.lang == language else "quote"))
     if embedder is not None:
-        for sentence, extra in zip(sentences, _cross_language_sources(sentences, story, language, embedder)):
-            sentence.sources += [url for url in extra if url not in sentence.sources]
+        extra = _cross_language_sources(sentences, items, language, embedder, texts)
+        for sentence, urls in zip(sentences, extra):
+            sentence.sources += [url for url in urls if url not in sentence.sources]
     return sentences
 
 
+def _same_fact(cand: _Candidate, items: list[Item], texts: _Texts) -> list[str]:
+    """Other items of the story (among the ranked ones read) that state nearly the same."""
+    return [other.url for other in items if other.url != cand.item.url
+            and any(overlap(cand.grams, bigrams(s)) > SAME_FACT for s in texts.sentences(other))]
+
+
 def _cross_language_sources(
-    sentences: list[DraftSentence], story: Story, language: str, embedder: Any
+    sentences: list[DraftSentence], items: list[Item], language: str, embedder: Any, texts: _Texts
 ) -> list[list[str]]:
     """For each sentence, the items in other languages that state the same fact: a sentence of
     theirs is close in the multilingual embedding space, and the item's text supports every
-    figure and name of the sentence by the verifier's own rules. Sentences without a figure or a
-    name get no such citation: the rules would accept any item for them."""
-    others = [
-        (item, sentence)
-        for item in story.items
-        for sentence in split_sentences(item.text)[:12]
-        if item.lang != language and _lang_of(sentence) != language
-    ]
-    if not sentences or not others:
-        return [[] for _ in sentences]
-    similarity = embedder.embed([s.text for s in sentences]) @ embedder.embed([s for _, s in others]).T
-    found = []
-    for row, sentence in zip(similarity, sentences):
-        urls: list[str] = []
-        if _facts(sentence.text) == 0:
-            found.append(urls)  # nothing for the verifier's rules to anchor the match on
-            continue
-        for j in row.argsort()[::-1][:4]:
-            if len(urls) == MAX_CROSS_LANGUAGE:
-                break
-            if row[j] < CROSS_LANGUAGE_FACT:
-                break
-            item = others[j][0]
-            if item.url not in urls and not check_claims(sentence.text, [source_text(item)]):
-                urls.append(item.url)
-        found.append(urls)
-    return found
+    figure and name of the sentence by the verifier's own rules. Only the best
+    `MAX_SUPPORT_ITEMS` such items are searched, so the cost does not grow with the story.
+    Sentences without a figure or a name get no such citation: the rules would accept any item."""
+    support = [it for it in items if it.lang != language][:MAX_SUPPORT_ITEMS]
+    others = [(item, s) for item in support for s in texts.sentences(item) if lang_of(s) != language]
+    claims = [s for s in sentences if _facts(s.text)]
+    found: dict[int, list[str]] = {}
+    if claims and others:
+        similarity = embedder.embed([s.text for s in claims]) @ embedder.embed([s for _, s in others]).T
+        for row, sentence in zip(similarity, claims):
+            urls: list[str] = []
+            for j in row.argsort()[::-1][:4]:
+                if len(urls) == MAX_CROSS_LANGUAGE or row[j] < CROSS_LANGUAGE_FACT:
+                    break
+                item = others[j][0]
+                if item.url not in urls and not check_claims(sentence.text, [source_text(item)]):
+                    urls.append(item.url)
+            found[id(sentence)] = urls
+    return [found.get(id(s), []) for s in sentences]
 
 
 def story_heading(story: Story, language: str) -> str:
-    """The story's title in the report language when one of its items has one."""
+    """The story's title in the report language when one of its items has one, forum tags
+    removed."""
     titled = next((it for it in story.items if it.title == story.title), story.lead)
     if titled.lang == language:
-        return story.title
-    return next((it.title for it in story.items if it.lang == language), story.title)
-    for item in story.items:
-        if item.title == story.title and item.lang == language:
-            return story.title
-    for item in story.items:
-        if item.lang == language:
-            return item.title
-    return story.title
+        return display_title(story.title)
+    return display_title(next((it.title for it in story.items if it.lang == language), story.title))
+
+
+def language_counts(sections: list[DraftSection], language: str) -> dict[str, Any]:
+    """How many prose sentences are not in the report language, and why (build summary)."""
+    sentences = [s for sec in sections for p in sec.paragraphs for s in p.sentences]
+    quoted = [s for s in sentences if s.kind == "quote"]
+    foreign = [s for s in sentences if s.kind == "copied" and lang_of(s.text) != language]
+    return {
+        "language": language,
+        "sentences": len(sentences),  # the data leads included: they are in the report language
+        "not_in_report_language": len(foreign) + len(quoted),
+        "quoted": len(quoted),
+        "why": "quoted, attributed, from stories without a source in the report language; the extractive "
+               "writer does not translate" if quoted or foreign else "",
+    }
+
+
+def language_line(notes: dict[str, Any]) -> str:
+    """The build summary's line on language: how many prose sentences are not in the report
+    language, and why."""
+    counts = notes.get("language") or {}
+    if not counts.get("sentences"):
+        return ""
+    line = (f"language: {counts['not_in_report_language']} of {counts['sentences']} prose sentences "
+            f"not in {counts['language']}")
+    return f"{line} ({counts['why']})" if counts.get("why") else line
+
+
+def language_warnings(notes: dict[str, Any]) -> list[str]:
+    """One line when more than a third of the prose is not in the report language."""
+    counts = notes.get("language") or {}
+    total, foreign = counts.get("sentences", 0), counts.get("not_in_report_language", 0)
+    if not total or foreign * 3 <= total:
+        return []
+    return [f"{foreign} of {total} prose sentences are not in {counts['language']} (quoted from sources in "
+            f"other languages); build with --writer local, a writer that translates, to fix this"]
 
 
 @register
@@ -202,7 +408,8 @@ class ExtractiveWriter:
     def write(self, sections: list[Section], context: WriteContext) -> Draft:
         language = context.language
         report = context.settings.report
-        drafted = [self._section(section, context) for section in sections]
+        self._texts = _Texts()
+        drafted = [self._section(section, context, sections) for section in sections]
         written = {sid for d in drafted for sid in d.story_ids}
         left_out = [
             {"story": story.id, "title": story.title, "section": section.id,
@@ -213,34 +420,42 @@ class ExtractiveWriter:
             title=report.display_title(language),
             summary=self._summary(sections, drafted, context),
             sections=drafted,
-            notes={"writer": self.id, "left_out": left_out},
+            notes={"writer": self.id, "left_out": left_out, "language": language_counts(drafted, language)},
         )
 
-    def _section(self, section: Section, context: WriteContext) -> DraftSection:
+    def _section(self, section: Section, context: WriteContext, day: list[Section] | None = None) -> DraftSection:
         language = context.language
         report = context.settings.report
+        texts = getattr(self, "_texts", None) or _Texts()
         stories = section.stories[: min(report.stories_per_section, report.max_paragraphs)]
-        colon = "：" if language == "zh" else ": "
-        title = f"{section.title}{colon}{story_heading(stories[0], language)}"
+        everyone = [s for sec in (day or [section]) for s in sec.stories]
+        names = [story_name(story, everyone) for story in stories]
+        state = _Section()
+        options = {"state": state, "texts": texts, "timezone": report.timezone, "year": int(context.date[:4])}
+
+        def pick(story: Story, limit: int) -> list[DraftSentence]:
+            return pick_sentences(story, language, limit, context.embedder, **options)
+
         if len(stories) >= 3:
-            paragraphs = [
-                DraftParagraph(lead=story_heading(story, language), sentences=pick_sentences(story, language, 3, context.embedder))
-                for story in stories
-            ]
+            paragraphs = [DraftParagraph(lead=story_heading(story, language), sentences=pick(story, 3))
+                          for story in stories]
             layout = "list"
         elif len(stories) == 2:
-            paragraphs = [DraftParagraph(sentences=pick_sentences(story, language, 4, context.embedder)) for story in stories]
+            paragraphs = [DraftParagraph(sentences=pick(story, 4)) for story in stories]
             layout = "prose"
         else:
-            sentences = pick_sentences(stories[0], language, 6, context.embedder)
+            sentences = pick(stories[0], 6)
             half = max(1, (len(sentences) + 1) // 2)
             paragraphs = [DraftParagraph(sentences=sentences[:half])]
             if sentences[half:]:
                 paragraphs.append(DraftParagraph(sentences=sentences[half:]))
             layout = "prose"
+        lead = data_lead(stories[0], names[0], language, report.timezone)
+        if lead is not None and paragraphs:
+            paragraphs[0].sentences.insert(0, lead)
         return DraftSection(
             id=section.id,
-            title=title,
+            title=section_title(section.title, names, language, [source_text(it) for s in stories for it in s.items]),
             paragraphs=[p for p in paragraphs if p.sentences],
             layout=layout,
             story_ids=[s.id for s in stories],
@@ -249,27 +464,24 @@ class ExtractiveWriter:
     def _summary(
         self, sections: list[Section], drafted: list[DraftSection], context: WriteContext
     ) -> list[DraftSentence]:
-        language = context.language
+        """One sentence per section, in the order of the sections (by their most important
+        story): the first fact-bearing sentence written about the section's lead story."""
         if not sections:
             text = (
                 "本期时间窗口内没有收集到符合主题的条目，因此本报告没有正文。"
-                if language == "zh"
+                if context.language == "zh"
                 else "No on-topic items were collected in this report's window, so the report has no body."
             )
             return [DraftSentence(text=text)]
-        n_stories = sum(len(s.stories) for s in sections)
-        names = [s.title for s in sections]
-        if language == "zh":
-            opening = f"本期共梳理 {n_stories} 条动态，分为 {len(sections)} 个主题：{'；'.join(names)}。"
-        else:
-            # Section names hold commas themselves, so the list is separated by semicolons.
-            listed = "; ".join(names[:-1]) + (f"; and {names[-1]}" if len(names) > 1 else names[0])
-            opening = f"This issue covers {n_stories} stories in {len(sections)} themes: {listed}."
-        summary = [DraftSentence(text=opening)]
-        # One sentence per leading section: the lede of its top story, unless the lede is a hook
-        # with hardly a fact in it ("another challenger to the Transformer has appeared").
-        for section in drafted[:4]:
-            sentences = [s for p in section.paragraphs[:1] for s in p.sentences]
-            if sentences:
-                summary.append(next((s for s in sentences[:2] if _facts(s.text) >= 2), sentences[0]))
+        summary: list[DraftSentence] = []
+        for section in drafted:
+            first = section.paragraphs[0].sentences if section.paragraphs else []
+            copied = [s for s in first if s.kind != "lead"][:4]
+            if copied:
+                # The first of the lead story's sentences that states facts, not a hook
+                # ("又一个……出现了"); else the most factual one.
+                pick = next((s for s in copied[:3] if _facts(s.text) >= 2),
+                            max(copied, key=lambda s: (_facts(s.text), -copied.index(s))))
+                summary.append(pick.model_copy())
         return summary
+

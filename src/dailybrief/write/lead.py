@@ -1,0 +1,152 @@
+"""What the extractive writer says in its own words, from the build's own figures: the name of a
+story ("Opus 4.7"), a section's title ("智能体与开发工具：Opus 4.7、Agents SDK 与 TinyFish") and
+a section's data lead (who reported a story first, who followed, in which languages, how much
+the community engaged, which earlier report it continues).
+
+Every clause of a data lead is checked with the verifier's own rules (`verify.check_claims`)
+against the items it cites and left out when they do not support it, so the lead is verified
+like any copied sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..models import Item, Story
+from .draft import DraftSentence
+from .verify import check_claims, source_text
+
+_TOKEN = r"[A-Z][\w.+\-]*|[a-z]+[A-Z][\w.+\-]*|\d[\w.+\-]*"
+_NAME = re.compile(rf"(?:{_TOKEN})(?: (?:{_TOKEN}))*")
+# Title-case words that are no names.
+_TITLE_WORDS = {
+    "The", "A", "An", "How", "Why", "What", "When", "New", "Launches", "Launch", "Introducing", "Announces",
+    "First", "World", "World's", "Open", "Models", "Model", "AI", "Is", "Are", "Its", "It", "Of", "For", "And",
+    "With", "To", "In", "On", "Says", "Said", "Release", "Releases", "Released", "Update", "Updates", "Show",
+    "HN", "Ask", "Tell", "This", "That", "Your", "Our", "We", "You", "I", "Now", "Just", "Big", "Top",
+    "Accelerate", "Path", "Useful", "Next", "Evolution", "Inside", "Here's", "Report", "Research", "Paper",
+    "API", "GPU", "LLM", "LLMs", "CEO", "Google's", "OpenAI's",
+}
+_CJK_NAME = re.compile(r"[\u4e00-\u9fff]{2,6}(?:大学|研究院|实验室)")
+
+
+def _names(title: str) -> list[str]:
+    """Candidate names in a title: runs of capitalised, mixed-case or numbered tokens, with
+    title words trimmed from both ends, and their shorter tails ("Claude Opus 4.7", "Opus 4.7")."""
+    out = []
+    for match in _NAME.finditer(title):
+        tokens = match.group(0).split()
+        while tokens and tokens[0].rstrip("'s") in _TITLE_WORDS | {"The"}:
+            tokens = tokens[1:]
+        while tokens and tokens[-1] in _TITLE_WORDS:
+            tokens = tokens[:-1]
+        if not tokens or (len(tokens) == 1 and tokens[0].isdigit()):
+            continue
+        for start in range(min(len(tokens), 3)):
+            tail = " ".join(tokens[start:start + 3])
+            if tail and not tail[0].isdigit() and len(tail) <= 28:
+                out.append(tail)
+    return out + _CJK_NAME.findall(title)
+
+
+def story_name(story: Story, others: list[Story]) -> str:
+    """The short name a story goes by: the name its items' titles share most, and other stories
+    of the day share least (a company's name usually names several stories; its product, one)."""
+    mentions: Counter[str] = Counter()
+    for item in story.items:
+        for name in set(_names(item.title)):
+            mentions[name] += 1
+    if not mentions:
+        return ""
+    other_titles = [" ".join(it.title for it in s.items).lower() for s in others if s.id != story.id]
+
+    def weight(name: str) -> float:
+        text_hits = sum(1 for it in story.items if name.lower() in f"{it.title} {it.text[:400]}".lower())
+        shared = sum(1 for titles in other_titles if name.lower() in titles)
+        digits = 0.4 if re.search(r"\d", name) else 0.0
+        return mentions[name] + 0.5 * text_hits - 1.2 * shared + digits + 0.1 * len(name.split())
+
+    return max(mentions, key=lambda n: (weight(n), len(n)))
+
+
+def section_title(theme: str, names: list[str], language: str, sources: list[str]) -> str:
+    """"主题：A、B 与 C" / "Theme: A, B and C" — the theme alone when no story has a name. A name
+    the section's items (`sources`, their texts) do not support by the verifier's rules is left out."""
+    names = [n for n in dict.fromkeys(names) if n and not check_claims(n, sources)][:3]
+    if not names:
+        return theme
+    if language == "zh":
+        listed = names[0] if len(names) == 1 else "、".join(names[:-1]) + " 与 " + names[-1]
+        return f"{theme}：{listed}"
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"{theme}: {listed}"
+
+
+def _spaced(name: str) -> str:
+    """A Latin name set off by spaces in Chinese text; a Chinese one is not."""
+    return f" {name} " if re.search(r"[A-Za-z0-9]", name[:1] + name[-1:]) else name
+
+
+def _outlets(items: list[Item]) -> list[Item]:
+    """One item per outlet, earliest first."""
+    seen: dict[str, Item] = {}
+    for item in sorted(items, key=lambda it: (it.published, it.url)):
+        seen.setdefault((item.source or item.url).lower(), item)
+    return list(seen.values())
+
+
+def _clauses(story: Story, name: str, language: str, timezone: str) -> list[tuple[str, list[Item]]]:
+    """The lead's clauses, each with the items that support it."""
+    from zoneinfo import ZoneInfo
+
+    outlets = _outlets(story.items)
+    first = outlets[0]
+    when = first.published.astimezone(ZoneInfo(timezone))
+    zh = language == "zh"
+    subject = (_spaced(name) if zh else name) if name else ("这一事件" if zh else "the story")
+    by = _spaced(first.source)
+    out = [(f"{subject.strip()}由{by}于 {when.month} 月 {when.day} 日最早报道" if zh
+            else f"{first.source} reported {subject} first, on {when.strftime('%B')} {when.day}", [first]),
+           (f"{subject.strip()}由{by}最早报道" if zh else f"{first.source} reported {subject} first", [first])]
+    followers = [it for it in outlets[1:4] if it.source]
+    if followers:
+        listed = "、".join(it.source for it in followers) if zh else ", ".join(it.source for it in followers)
+        more = len(outlets) - 1 > len(followers)
+        tail = ("等媒体" if zh else " and others") if more else ""
+        out.append((f"{listed}{tail}随后跟进" if zh else f"followed by {listed}{tail}", followers))
+    langs = {it.lang for it in story.items if it.lang}
+    if {"zh", "en"} <= langs:
+        out.append(("中英文来源均有报道" if zh else "covered in both Chinese and English", []))
+    engaged = max(story.items, key=lambda it: (it.score or 0) + 2 * (it.comments or 0))
+    if engaged.score or engaged.comments:
+        out.append((f"{engaged.source} 上获 {engaged.score or 0} 分、{engaged.comments or 0} 条评论" if zh
+                    else f"{engaged.score or 0} points and {engaged.comments or 0} comments on {engaged.source}",
+                    [engaged]))
+    if story.status == "update" and story.earlier_reports:
+        earlier = story.earlier_reports[-1]
+        month, day = int(earlier[5:7]), int(earlier[8:10])
+        out.append((f"延续 {month} 月 {day} 日的报道" if zh else f"continuing the report of {earlier}", [first]))
+    return out
+
+
+def data_lead(story: Story, name: str, language: str, timezone: str) -> DraftSentence | None:
+    """The section's data lead about `story`: the clauses the cited items support, joined."""
+    kept: list[str] = []
+    cited: list[Item] = []
+    dated = False
+    for clause, items in _clauses(story, name, language, timezone):
+        if dated and ("最早报道" in clause or "first" in clause):
+            continue  # the dated form of the first clause was kept; skip the undated one
+        sources = [source_text(it) for it in (items or story.items)]
+        if check_claims(clause, sources):
+            continue
+        if clause.endswith("日最早报道") or re.search(r"first, on", clause):
+            dated = True
+        kept.append(clause)
+        cited += [it for it in (items or []) if it not in cited]
+    if len(kept) < 2:
+        return None  # "X 由 Y 最早报道" alone says too little to lead a section
+    end = "。" if language == "zh" else "."
+    text = ("，" if language == "zh" else ", ").join(kept) + end
+    return DraftSentence(text=text, sources=[it.url for it in cited], kind="lead")
