@@ -1,0 +1,88 @@
+"""DingTalk custom robot: one ``markdown`` message per part.
+
+Limits: a request body of at most 20,000 bytes (``max_bytes``, measured on the JSON bytes
+sent) and 20 messages a minute per robot; a robot that exceeds it is blocked for ten minutes,
+so the pacer keeps under it and an answer of 130101 is not retried in the same run.
+Signing: ``timestamp`` in milliseconds and
+``sign = base64(HMAC-SHA256(key = secret, message = timestamp + "\\n" + secret))``, both
+URL-encoded into the query string.
+
+Answers: ``{"errcode": 0}`` is success; 310000 is a rejected signature, a missing keyword or an
+IP not allowed (DingTalk's errmsg says which), 300001 an unknown access_token, 130101 the
+robot's rate limit ("send too fast"), -1 a busy system (retried).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from typing import Any
+from urllib.parse import quote_plus
+
+import httpx
+from pydantic import Field
+
+from dailybrief.publish.webhook import Answer, ChatChannel, ChatOptions, Request, dumps, json_reply
+
+ERRORS = {
+    310000: "security check failed (signature, keyword or IP allow list)",
+    300001: "the robot's access_token does not exist",
+    130101: "sent too fast: the robot allows 20 messages a minute and is now blocked for 10 minutes",
+    -1: "DingTalk is busy",
+}
+BLOCK_SECONDS = 600.0
+
+
+def dingtalk_sign(timestamp_ms: int, secret: str) -> str:
+    """DingTalk's signature: the key is the secret, the message ``timestamp\\nsecret``."""
+    message = f"{timestamp_ms}\n{secret}".encode()
+    return base64.b64encode(hmac.new(secret.encode(), message, hashlib.sha256).digest()).decode("ascii")
+
+
+class DingTalkOptions(ChatOptions):
+    max_bytes: int = Field(20_000, ge=1000, le=1_000_000)
+    per_minute: int = Field(20, ge=1)
+
+
+class DingTalkChannel(ChatChannel):
+    kind = "dingtalk"
+    Options = DingTalkOptions
+    url_path = r"/robot/send"
+    url_query = "access_token"
+
+    @property
+    def pace(self) -> list[tuple[int, float]]:
+        return [(self.opts.per_minute, 60.0)]
+
+    def payload(self, body: str, label: str, title: str) -> dict[str, Any]:
+        heading = f"{title} {label}".strip()
+        # The title is what the notification shows; the text repeats it as a heading.
+        return {"msgtype": "markdown", "markdown": {"title": heading, "text": f"### {heading}\n\n{body}"}}
+
+    def fits(self, body: str, label: str, title: str) -> bool:
+        return len(dumps(self.payload(body, label, title))) <= self.opts.max_bytes
+
+    def request(self, payload: dict[str, Any]) -> Request:
+        url = self.url
+        if self.secret:
+            timestamp = int(self.now() * 1000)
+            url += f"&timestamp={timestamp}&sign={quote_plus(dingtalk_sign(timestamp, self.secret))}"
+        return Request(url, dumps(payload))
+
+    def read(self, response: httpx.Response) -> Answer:
+        data = json_reply(response)
+        code = data.get("errcode")
+        if response.status_code == 200 and code == 0:
+            return Answer(ok=True)
+        errmsg = str(data.get("errmsg", ""))[:200]
+        if code == 130101:
+            return Answer(ok=False, error=f"DingTalk 130101: {ERRORS[130101]}", retry_after=BLOCK_SECONDS)
+        if code == -1:
+            return Answer(ok=False, error="DingTalk -1: DingTalk is busy", retryable=True)
+        if code in ERRORS:
+            return Answer(ok=False, error=f"DingTalk {code}: {ERRORS[code]} ({errmsg})")
+        return Answer(ok=False, error=f"DingTalk {code if code is not None else 'HTTP ' + str(response.status_code)}: {errmsg or 'no JSON answer'}")
+
+
+CHANNEL = DingTalkChannel

@@ -1,0 +1,81 @@
+"""WeCom (企业微信) group robot: ``markdown`` (default) or ``text`` messages.
+
+Limits: the markdown content at most 4,096 bytes and text content at most 2,048 bytes of UTF-8
+(measured on the content string as sent), 20 messages a minute per robot.
+
+Answers: ``{"errcode": 0}`` is success; 93000 an invalid webhook key, 45009 the robot's rate
+limit (retried after ``rate_limit_wait``), 40058 content over the length limit, -1 a busy
+system (retried).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+import httpx
+from pydantic import Field
+
+from dailybrief.publish.webhook import Answer, ChatChannel, ChatOptions, json_reply
+
+LIMITS = {"markdown": 4096, "text": 2048}
+ERRORS = {
+    93000: "invalid webhook URL (the robot key is wrong or the robot was removed)",
+    45009: "the robot's rate limit (20 messages a minute) was reached",
+    40058: "content over the length limit",
+    -1: "WeCom is busy",
+}
+
+
+class WeComOptions(ChatOptions):
+    msgtype: Literal["markdown", "text"] = "markdown"
+    per_minute: int = Field(20, ge=1)
+
+
+class WeComChannel(ChatChannel):
+    kind = "wecom"
+    Options = WeComOptions
+    url_path = r"/cgi-bin/webhook/send"
+    url_query = "key"
+
+    @property
+    def pace(self) -> list[tuple[int, float]]:
+        return [(self.opts.per_minute, 60.0)]
+
+    def content(self, body: str, label: str, title: str) -> str:
+        heading = f"{title} {label}".strip()
+        if self.opts.msgtype == "markdown":
+            return f"### {heading}\n{body}"
+        return f"{heading}\n\n{plain_text(body)}"
+
+    def payload(self, body: str, label: str, title: str) -> dict[str, Any]:
+        kind = self.opts.msgtype
+        return {"msgtype": kind, kind: {"content": self.content(body, label, title)}}
+
+    def fits(self, body: str, label: str, title: str) -> bool:
+        return len(self.content(body, label, title).encode("utf-8")) <= LIMITS[self.opts.msgtype]
+
+    def read(self, response: httpx.Response) -> Answer:
+        data = json_reply(response)
+        code = data.get("errcode")
+        if response.status_code == 200 and code == 0:
+            return Answer(ok=True)
+        if code == 45009:
+            return Answer(ok=False, error=f"WeCom 45009: {ERRORS[45009]}", retry_after=self.opts.rate_limit_wait)
+        if code == -1:
+            return Answer(ok=False, error="WeCom -1: WeCom is busy", retryable=True)
+        detail = ERRORS.get(code, "") if isinstance(code, int) else ""
+        errmsg = str(data.get("errmsg", "")).split(",")[0][:120]
+        label = code if code is not None else f"HTTP {response.status_code}"
+        return Answer(ok=False, error=f"WeCom {label}: {detail or errmsg or 'no JSON answer'}")
+
+
+def plain_text(markdown: str) -> str:
+    """Markdown as plain text: links as ``text url``, no emphasis or heading marks."""
+    text = re.sub(r"\[([^\]\n]*)\]\(([^)\s]*)\)", r"\1 \2", markdown)
+    text = re.sub(r"(?m)^#{1,6}\s+", "", text)
+    text = re.sub(r"\*\*([^*\n]+)\*\*", r"\1", text)
+    return re.sub(r"(?m)^- ", "• ", text)
+
+
+CHANNEL = WeComChannel
