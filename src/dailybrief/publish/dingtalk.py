@@ -17,13 +17,20 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import quote_plus
 
 import httpx
-from pydantic import Field
+from pydantic import BaseModel, Field
 
-from dailybrief.publish.webhook import Answer, ChatChannel, ChatOptions, Request, dumps, json_reply
+from dailybrief.publish.base import Part
+from dailybrief.publish.webhook import (
+    Answer,
+    ChatChannel,
+    WebhookOptions,
+    dumps,
+    json_reply,
+)
 
 ERRORS = {
     310000: "security check failed (signature, keyword or IP allow list)",
@@ -40,20 +47,20 @@ def dingtalk_sign(timestamp_ms: int, secret: str) -> str:
     return base64.b64encode(hmac.new(secret.encode(), message, hashlib.sha256).digest()).decode("ascii")
 
 
-class DingTalkOptions(ChatOptions):
+class DingTalkOptions(WebhookOptions):
     max_bytes: int = Field(20_000, ge=1000, le=1_000_000)
     per_minute: int = Field(20, ge=1)
 
 
 class DingTalkChannel(ChatChannel):
-    kind = "dingtalk"
-    Options = DingTalkOptions
+    type = "dingtalk"
+    service = "DingTalk"
+    Options: ClassVar[type[BaseModel]] = DingTalkOptions
     url_path = r"/robot/send"
     url_query = "access_token"
 
-    @property
     def pace(self) -> list[tuple[int, float]]:
-        return [(self.opts.per_minute, 60.0)]
+        return [(self.options.per_minute, 60.0)]
 
     def payload(self, body: str, label: str, title: str) -> dict[str, Any]:
         heading = f"{title} {label}".strip()
@@ -61,14 +68,14 @@ class DingTalkChannel(ChatChannel):
         return {"msgtype": "markdown", "markdown": {"title": heading, "text": f"### {heading}\n\n{body}"}}
 
     def fits(self, body: str, label: str, title: str) -> bool:
-        return len(dumps(self.payload(body, label, title))) <= self.opts.max_bytes
+        return len(dumps(self.payload(body, label, title))) <= self.options.max_bytes
 
-    def request(self, payload: dict[str, Any]) -> Request:
+    def request(self, part: Part) -> tuple[str, bytes]:
         url = self.url
-        if self.secret:
+        if self.signing_secret:
             timestamp = int(self.now() * 1000)
-            url += f"&timestamp={timestamp}&sign={quote_plus(dingtalk_sign(timestamp, self.secret))}"
-        return Request(url, dumps(payload))
+            url += f"&timestamp={timestamp}&sign={quote_plus(dingtalk_sign(timestamp, self.signing_secret))}"
+        return url, part.body
 
     def read(self, response: httpx.Response) -> Answer:
         data = json_reply(response)
@@ -77,12 +84,12 @@ class DingTalkChannel(ChatChannel):
             return Answer(ok=True)
         errmsg = str(data.get("errmsg", ""))[:200]
         if code == 130101:
-            return Answer(ok=False, error=f"DingTalk 130101: {ERRORS[130101]}", retry_after=BLOCK_SECONDS)
+            return Answer(ok=False, error=f"130101: {ERRORS[130101]}", retry_after=BLOCK_SECONDS)
         if code == -1:
-            return Answer(ok=False, error="DingTalk -1: DingTalk is busy", retryable=True)
+            return Answer(ok=False, error="-1: DingTalk is busy", retryable=True)
         if code in ERRORS:
-            return Answer(ok=False, error=f"DingTalk {code}: {ERRORS[code]} ({errmsg})")
-        return Answer(ok=False, error=f"DingTalk {code if code is not None else 'HTTP ' + str(response.status_code)}: {errmsg or 'no JSON answer'}")
+            return Answer(ok=False, error=f"{code}: {ERRORS[code]} ({errmsg})")
+        return Answer(ok=False, error=f"{code if code is not None else 'HTTP ' + str(response.status_code)}: {errmsg or 'no JSON answer'}")
 
 
-CHANNEL = DingTalkChannel
+PUBLISHER = DingTalkChannel

@@ -17,12 +17,19 @@ import base64
 import hashlib
 import hmac
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
-from pydantic import Field
+from pydantic import BaseModel, Field
 
-from dailybrief.publish.webhook import Answer, ChatChannel, ChatOptions, Request, dumps, json_reply
+from dailybrief.publish.base import Part
+from dailybrief.publish.webhook import (
+    Answer,
+    ChatChannel,
+    WebhookOptions,
+    dumps,
+    json_reply,
+)
 
 # The sign is always 44 base64 characters and a timestamp in seconds has 10 digits until 2286,
 # so the size of a signed body does not depend on the time it is sent.
@@ -46,20 +53,20 @@ def feishu_sign(timestamp: int, secret: str) -> str:
     return base64.b64encode(hmac.new(key, b"", hashlib.sha256).digest()).decode("ascii")
 
 
-class FeishuOptions(ChatOptions):
+class FeishuOptions(WebhookOptions):
     max_bytes: int = Field(20_000, ge=1000, le=1_000_000)
     per_second: int = Field(5, ge=1)
     per_minute: int = Field(100, ge=1)
 
 
 class FeishuChannel(ChatChannel):
-    kind = "feishu"
-    Options = FeishuOptions
+    type = "feishu"
+    service = "Feishu"
+    Options: ClassVar[type[BaseModel]] = FeishuOptions
     url_path = r"/open-apis/bot/v2/hook/[A-Za-z0-9_.~-]+"
 
-    @property
     def pace(self) -> list[tuple[int, float]]:
-        return [(self.opts.per_second, 1.0), (self.opts.per_minute, 60.0)]
+        return [(self.options.per_second, 1.0), (self.options.per_minute, 60.0)]
 
     def payload(self, body: str, label: str, title: str) -> dict[str, Any]:
         header = f"{title} {label}".strip()
@@ -73,16 +80,17 @@ class FeishuChannel(ChatChannel):
         }
 
     def _signed(self, payload: dict[str, Any], timestamp: int, sign: str) -> dict[str, Any]:
-        return {"timestamp": str(timestamp), "sign": sign, **payload} if self.secret else payload
+        return {"timestamp": str(timestamp), "sign": sign, **payload} if self.signing_secret else payload
 
     def fits(self, body: str, label: str, title: str) -> bool:
         signed = self._signed(self.payload(body, label, title), _SIZE_TIMESTAMP, _SIZE_SIGN)
-        return len(dumps(signed)) <= self.opts.max_bytes
+        return len(dumps(signed)) <= self.options.max_bytes
 
-    def request(self, payload: dict[str, Any]) -> Request:
+    def request(self, part: Part) -> tuple[str, bytes]:
+        if not self.signing_secret:
+            return self.url, part.body
         timestamp = int(self.now())
-        signed = self._signed(payload, timestamp, feishu_sign(timestamp, self.secret) if self.secret else "")
-        return Request(self.url, dumps(signed))
+        return self.url, dumps(self._signed(part.json(), timestamp, feishu_sign(timestamp, self.signing_secret)))
 
     def read(self, response: httpx.Response) -> Answer:
         data = json_reply(response)
@@ -91,11 +99,11 @@ class FeishuChannel(ChatChannel):
             return Answer(ok=True, remote_id=str(data.get("data", {}).get("message_id", "") or ""))
         if response.status_code == 429 or code in _RATE_CODES:
             reset = response.headers.get("x-ogw-ratelimit-reset", "")
-            wait = float(reset) if reset.isdigit() else self.opts.rate_limit_wait
-            return Answer(ok=False, error=f"Feishu {code or 429}: {ERRORS[11232]}", retry_after=wait)
+            wait = float(reset) if reset.isdigit() else self.options.rate_limit_wait
+            return Answer(ok=False, error=f"{code or 429}: {ERRORS[11232]}", retry_after=wait)
         message = ERRORS.get(code) if isinstance(code, int) else None
         detail = message or str(data.get("msg", data.get("StatusMessage", "")))[:200] or "no JSON answer"
-        return Answer(ok=False, error=f"Feishu {code if code is not None else 'HTTP ' + str(response.status_code)}: {detail}")
+        return Answer(ok=False, error=f"{code if code is not None else 'HTTP ' + str(response.status_code)}: {detail}")
 
 
 def card_markdown(body: str) -> str:
@@ -103,4 +111,4 @@ def card_markdown(body: str) -> str:
     return re.sub(r"(?m)^#{1,6}\s+(.+)$", r"**\1**", body)
 
 
-CHANNEL = FeishuChannel
+PUBLISHER = FeishuChannel

@@ -13,12 +13,17 @@ rejected payloads; 403 ``action_prohibited``, 404 ``no_service`` or ``channel_no
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
-from pydantic import Field
+from pydantic import BaseModel, Field
 
-from dailybrief.publish.webhook import Answer, ChatChannel, ChatOptions, retry_after_header
+from dailybrief.publish.webhook import (
+    Answer,
+    ChatChannel,
+    WebhookOptions,
+    retry_after_header,
+)
 
 MAX_BLOCKS = 50
 MAX_SECTION = 3000
@@ -35,18 +40,18 @@ ERRORS = {
 }
 
 
-class SlackOptions(ChatOptions):
+class SlackOptions(WebhookOptions):
     per_second: int = Field(1, ge=1)
 
 
 class SlackChannel(ChatChannel):
-    kind = "slack"
-    Options = SlackOptions
+    type = "slack"
+    service = "Slack"
+    Options: ClassVar[type[BaseModel]] = SlackOptions
     url_path = r"/services/[A-Za-z0-9]+/[A-Za-z0-9]+/[A-Za-z0-9]+"
 
-    @property
     def pace(self) -> list[tuple[int, float]]:
-        return [(self.opts.per_second, 1.0)]
+        return [(self.options.per_second, 1.0)]
 
     def payload(self, body: str, label: str, title: str) -> dict[str, Any]:
         heading = f"{title} {label}".strip()
@@ -66,10 +71,10 @@ class SlackChannel(ChatChannel):
         if response.status_code == 200 and text == "ok":
             return Answer(ok=True)
         if response.status_code == 429:
-            return Answer(ok=False, error="Slack 429 rate_limited", retry_after=retry_after_header(response, self.opts.rate_limit_wait))
+            return Answer(ok=False, error="429 rate_limited", retry_after=retry_after_header(response, self.options.rate_limit_wait))
         code = text.split()[0][:60] if text else ""
         detail = ERRORS.get(code, "unexpected answer")
-        return Answer(ok=False, error=f"Slack {response.status_code} {code or '(empty)'}: {detail}")
+        return Answer(ok=False, error=f"{response.status_code} {code or '(empty)'}: {detail}")
 
 
 def mrkdwn(markdown: str) -> str:
@@ -92,4 +97,4 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-CHANNEL = SlackChannel
+PUBLISHER = SlackChannel

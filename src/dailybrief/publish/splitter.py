@@ -22,6 +22,7 @@ deliveries table can tell which ones are still missing.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -125,7 +126,7 @@ def pieces_of(line: str) -> list[str]:
         if not any(start < m.start() < end for start, end in protected):
             cuts.add(m.start())
     ordered = sorted(cuts)
-    return [line[a:b] for a, b in zip(ordered, ordered[1:], strict=False) if a < b]
+    return [line[a:b] for a, b in itertools.pairwise(ordered) if a < b]
 
 
 def _smaller(piece: str, fits: Callable[[str], bool], channel: str) -> list[str]:
@@ -134,7 +135,7 @@ def _smaller(piece: str, fits: Callable[[str], bool], channel: str) -> list[str]
     if fits(piece.strip()):
         return [piece]
     edges = sorted({0, len(piece)} | {i for m in _ATOM.finditer(piece) for i in (m.start(), m.end())})
-    segments = [piece[a:b] for a, b in zip(edges, edges[1:], strict=False) if a < b]
+    segments = [piece[a:b] for a, b in itertools.pairwise(edges) if a < b]
     if len(segments) > 1:
         return [p for seg in segments for p in _smaller(seg, fits, channel)]
     plain = _plain(piece)

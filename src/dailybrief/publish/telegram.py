@@ -13,52 +13,56 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
-from pydantic import Field
+from pydantic import BaseModel, Field
 
-from dailybrief.errors import PublishError
-from dailybrief.publish.webhook import Answer, ChatChannel, ChatOptions, Request, dumps, env_value, json_reply
+from dailybrief.publish.base import Publisher
+from dailybrief.publish.webhook import (
+    Answer,
+    ChatChannel,
+    ChatOptions,
+    check_url,
+    json_reply,
+)
 
 MAX_UNITS = 4096
 
 
 class TelegramOptions(ChatOptions):
-    token_env: str = ""
-    chat_id: str = ""
-    api_base: str = "https://api.telegram.org"
+    token_env: str = Field("", description="Environment variable holding the bot token.")
+    chat_id: str = Field("", description="Numeric chat id or @channelname.")
+    api_base: str = Field("https://api.telegram.org", description="Bot API root (a local Bot API server works too).")
     per_second: int = Field(1, ge=1)
     per_minute: int = Field(20, ge=1)  # a bot may post about 20 messages a minute to one group
 
 
 class TelegramChannel(ChatChannel):
-    kind = "telegram"
-    Options = TelegramOptions
-    url_required = False
+    type = "telegram"
+    service = "Telegram"
+    Options: ClassVar[type[BaseModel]] = TelegramOptions
+    url_path = r"/bot\d+:[A-Za-z0-9_-]+/sendMessage"
 
-    def _webhook_url(self) -> str:
-        token = env_value(self.name, "token_env", self.opts.token_env)
+    def check(self) -> None:
+        Publisher.check(self)
+        token = self.secret("token_env")
         if not re.fullmatch(r"\d+:[A-Za-z0-9_-]{20,}", token):
-            raise PublishError(f"channel {self.name}: the bot token in {self.opts.token_env} is malformed (expected 123456:ABC…)")
-        if not re.fullmatch(r"-?\d+|@[A-Za-z][A-Za-z0-9_]{3,}", self.opts.chat_id):
-            raise PublishError(f"channel {self.name}: chat_id must be a numeric id or @channelname")
-        if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", self.opts.api_base):
-            raise PublishError(f"channel {self.name}: api_base must be an http(s) URL")
-        self.token = token
-        return f"{self.opts.api_base.rstrip('/')}/bot{token}/sendMessage"
+            raise self.error("token_env", f"the bot token in {self.options.token_env} is malformed (expected 123456:ABC…)")
+        if not re.fullmatch(r"-?\d+|@[A-Za-z][A-Za-z0-9_]{3,}", self.options.chat_id):
+            raise self.error("chat_id", "expected a numeric chat id or @channelname")
+        self.url = f"{self.options.api_base.rstrip('/')}/bot{token}/sendMessage"
+        problem = check_url(self.url, self.url_path)
+        if problem:
+            raise self.error("api_base", "expected an http(s) URL")
 
-    def _url_tokens(self) -> list[str]:
-        return [self.token, self.token.split(":", 1)[1]]
-
-    @property
     def pace(self) -> list[tuple[int, float]]:
-        return [(self.opts.per_second, 1.0), (self.opts.per_minute, 60.0)]
+        return [(self.options.per_second, 1.0), (self.options.per_minute, 60.0)]
 
     def payload(self, body: str, label: str, title: str) -> dict[str, Any]:
         heading = html.escape(f"{title} {label}".strip(), quote=False)
         return {
-            "chat_id": self.opts.chat_id,
+            "chat_id": self.options.chat_id,
             "text": f"<b>{heading}</b>\n\n{telegram_html(body)}",
             "parse_mode": "HTML",
             "link_preview_options": {"is_disabled": True},
@@ -66,9 +70,6 @@ class TelegramChannel(ChatChannel):
 
     def fits(self, body: str, label: str, title: str) -> bool:
         return utf16_units(visible_text(self.payload(body, label, title)["text"])) <= MAX_UNITS
-
-    def request(self, payload: dict[str, Any]) -> Request:
-        return Request(self.url, dumps(payload))
 
     def read(self, response: httpx.Response) -> Answer:
         data = json_reply(response)
@@ -78,9 +79,9 @@ class TelegramChannel(ChatChannel):
         description = str(data.get("description", ""))[:200] or "no JSON answer"
         if code == 429:
             retry = (data.get("parameters") or {}).get("retry_after")
-            wait = float(retry) if isinstance(retry, int | float) else self.opts.rate_limit_wait
-            return Answer(ok=False, error=f"Telegram 429: {description}", retry_after=wait)
-        return Answer(ok=False, error=f"Telegram {code}: {description}")
+            wait = float(retry) if isinstance(retry, int | float) else self.options.rate_limit_wait
+            return Answer(ok=False, error=f"429: {description}", retry_after=wait)
+        return Answer(ok=False, error=f"{code}: {description}")
 
 
 def telegram_html(markdown: str) -> str:
@@ -112,4 +113,4 @@ def utf16_units(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-CHANNEL = TelegramChannel
+PUBLISHER = TelegramChannel

@@ -1,30 +1,35 @@
-"""What the chat webhook channels share: settings from the environment, the default message,
-sending one part with pacing and retries, and keeping secrets out of every message.
+"""What the chat webhook channels share: the default message, URL checks, pacing, and turning
+each service's answer into sent / retry later / failed.
 
 Each chat module (feishu, dingtalk, wecom, slack, telegram) only knows its own service: how to
-render a Markdown part into the exact bytes it sends, how big those may be, how to sign them and
-what the service's answers mean (:class:`Answer`). Everything else is here.
+render a Markdown part into the JSON it sends, how big that may be, how to sign it and what the
+service's answers mean (:class:`Answer`). The split, the pacer and the HTTP call are here; the
+publish loop (``deliver``) retries a :class:`RetryLater` and records every part.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 import httpx
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from dailybrief.errors import PublishError
-from dailybrief.publish.pacer import Pacer, Sleep, pacer_for
-from dailybrief.publish.splitter import Part, split_message
-
-_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+from dailybrief.publish.base import (
+    Edition,
+    Part,
+    Publisher,
+    PublishError,
+    RetryLater,
+    Sent,
+)
+from dailybrief.publish.pacer import pacer_for
+from dailybrief.publish.splitter import split_message
+from dailybrief.render.citations import strip_markers
 
 
 @dataclass(frozen=True)
@@ -35,130 +40,41 @@ class Answer:
     remote_id: str = ""
     error: str = ""  # one line, names the service's code
     retry_after: float | None = None  # the service said: try again after this many seconds
-    retryable: bool = False  # a passing fault (5xx, busy, network): retry with backoff
+    retryable: bool = False  # a passing fault (5xx, busy): retry with the loop's backoff
 
 
-@dataclass(frozen=True)
-class Request:
-    """One HTTP request as it will be sent (``url`` may hold a token: never print it)."""
-
-    url: str
-    body: bytes
-    headers: Mapping[str, str] = field(default_factory=lambda: {"Content-Type": "application/json; charset=utf-8"})
-
-
-@dataclass
-class RetryPolicy:
-    """How often a part is tried and how long we are willing to wait between tries."""
-
-    retries: int = 3
-    backoff: float = 2.0  # seconds before the first retry; doubles each time
-    max_wait: float = 60.0  # a retry-after longer than this fails the part for this run
-    sleep: Sleep = time.sleep
-
-
-def env_value(channel: str, key: str, env_name: str, required: bool = True) -> str:
-    """The value of the environment variable named by option ``key`` (never the value itself)."""
-    if not env_name:
-        if required:
-            raise PublishError(f"channel {channel}: {key} is not set (name an environment variable)")
-        return ""
-    if not _ENV_NAME.fullmatch(env_name):
-        raise PublishError(f"channel {channel}: {key} must name an environment variable")
-    value = os.environ.get(env_name, "").strip()
-    if required and not value:
-        raise PublishError(f"channel {channel}: environment variable {env_name} ({key}) is empty or missing")
-    return value
-
-
-def check_url(channel: str, url: str, path: str, query_key: str = "") -> str:
-    """Reject a webhook URL that is not http(s) with ``path`` (a regex) and ``query_key``."""
+def check_url(url: str, path: str, query_key: str = "") -> str:
+    """Why ``url`` is not an http(s) webhook URL with ``path`` (a regex) and ``query_key``, or ""."""
     parts = urlsplit(url)
-    ok = parts.scheme in ("http", "https") and bool(parts.hostname) and re.fullmatch(path, parts.path)
-    if ok and query_key:
-        ok = bool(re.search(rf"(^|&){re.escape(query_key)}=[^&]+", parts.query))
-    if not ok:
-        host = parts.hostname or "?"
-        raise PublishError(f"channel {channel}: malformed webhook URL (host {host}): expected {describe_path(path, query_key)}")
-    return url
-
-
-def describe_path(path: str, query_key: str) -> str:
-    shown = re.sub(r"\[[^\]]*\][+*]?|\\", "…", path).replace("……", "…")
-    return shown + (f"?{query_key}=…" if query_key else "")
-
-
-def redact(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with every secret (and its URL-encoded form) replaced by ***."""
-    from urllib.parse import quote, quote_plus
-
-    for secret in sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True):
-        for form in {secret, quote(secret, safe=""), quote_plus(secret)}:
-            text = text.replace(form, "***")
-    return text
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "malformed webhook URL: expected http(s)://host/…"
+    if not re.fullmatch(path, parts.path) or (
+        query_key and not re.search(rf"(^|&){re.escape(query_key)}=[^&]+", parts.query)
+    ):
+        shown = re.sub(r"\[[^\]]*\][+*]?", "…", path).replace("\\", "")
+        return f"malformed webhook URL (host {parts.hostname}): expected the path {shown}" + (
+            f"?{query_key}=…" if query_key else ""
+        )
+    return ""
 
 
 def dumps(payload: Any) -> bytes:
-    """The JSON bytes that are sent: compact, UTF-8 (limits are measured on exactly these)."""
+    """The JSON bytes that are sent: compact, UTF-8 (the same as ``Part.from_json``)."""
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def default_markdown(title: str, summary: str, heads: list[str], link: str, language: str) -> str:
-    """The chat message: title, the 摘要, the section heads and the link to the edition."""
-    zh = language.startswith("zh")
-    lines = [f"## {title}", "", summary.strip(), ""]
-    if heads:
-        lines.append("**本期栏目**" if zh else "**Sections**")
-        lines.extend(f"- {head}" for head in heads)
+def default_markdown(edition: Edition) -> str:
+    """The chat message: the 摘要, the section heads and the link to the edition's page."""
+    report = edition.report
+    zh = report.language.startswith("zh")
+    lines = [strip_markers(report.summary, report).strip(), ""]
+    if report.sections:
+        lines.append("**本期栏目**" if zh else "**In this edition**")
+        lines.extend(f"- {section.title}" for section in report.sections)
         lines.append("")
-    if link:
-        lines.append(f"[{'阅读全文' if zh else 'Read the full edition'}]({link})")
+    if edition.url:
+        lines.append(f"[{'阅读全文' if zh else 'Read the full edition'}]({edition.url})")
     return "\n".join(lines).strip()
-
-
-def send_part(
-    client: httpx.Client,
-    build: Callable[[], Request],
-    read: Callable[[httpx.Response], Answer],
-    pacer: Pacer,
-    policy: RetryPolicy,
-    secrets: Iterable[str],
-) -> Answer:
-    """Send one part: wait for the pacer, retry passing faults with backoff, honour retry-after.
-
-    ``build`` is called for every try, so a signature's timestamp is fresh each time. Returns
-    the last answer; its error never contains a secret.
-    """
-    answer = Answer(ok=False, error="not sent")
-    tries = policy.retries + 1
-    for attempt in range(tries):
-        pacer.wait()
-        answer = _try_once(client, build(), read)
-        if answer.ok or not (answer.retryable or answer.retry_after is not None):
-            break
-        if attempt == tries - 1:
-            answer = replace(answer, error=f"{answer.error} (gave up after {tries} tries)")
-            break
-        if answer.retry_after is None:
-            policy.sleep(policy.backoff * 2**attempt)
-        elif answer.retry_after > policy.max_wait:
-            pacer.hold(answer.retry_after)
-            answer = replace(answer, error=f"{answer.error} (asked to wait {answer.retry_after:g} s; limit {policy.max_wait:g} s)")
-            break
-        else:
-            pacer.hold(answer.retry_after)  # the next pacer.wait() sleeps it off
-    return replace(answer, error=redact(answer.error, secrets))
-
-
-def _try_once(client: httpx.Client, request: Request, read: Callable[[httpx.Response], Answer]) -> Answer:
-    try:
-        response = client.post(request.url, content=request.body, headers=dict(request.headers))
-    except httpx.HTTPError as exc:
-        # The exception text may carry the URL: name only its kind.
-        return Answer(ok=False, error=f"network error ({type(exc).__name__})", retryable=True)
-    if response.status_code >= 500:
-        return Answer(ok=False, error=f"HTTP {response.status_code} from the service", retryable=True)
-    return read(response)
 
 
 def json_reply(response: httpx.Response) -> dict[str, Any]:
@@ -171,94 +87,115 @@ def json_reply(response: httpx.Response) -> dict[str, Any]:
 
 
 def retry_after_header(response: httpx.Response, default: float) -> float:
-    value = response.headers.get("Retry-After", "")
     try:
-        return max(0.0, float(value))
+        return max(0.0, float(response.headers.get("Retry-After", "")))
     except ValueError:
         return default
 
 
 class ChatOptions(BaseModel):
-    """Options every chat channel accepts (one `[[publish.channels]]` entry)."""
+    """Keys every chat channel accepts besides name, type, enabled and language."""
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str
-    type: str
-    enabled: bool = True
-    webhook_env: str = ""  # the environment variable that holds the webhook URL
-    secret_env: str = ""  # the environment variable that holds the signing secret (optional)
-    timeout: float = Field(20.0, gt=0, le=600)
-    rate_limit_wait: float = Field(60.0, ge=0, le=3600)  # wait after "too fast" without a hint
-    content: Literal["summary"] = "summary"
+    timeout: float = Field(20.0, gt=0, le=600, description="Seconds per request.")
+    max_retry_wait: float = Field(60.0, ge=0, le=3600, description="Longest service-named wait honoured in a run.")
+    rate_limit_wait: float = Field(60.0, ge=0, le=3600, description="Wait after a rate-limit answer that names no time.")
 
 
-class ChatChannel:
-    """A chat webhook: split the message, render each part, send it paced and retried."""
+class WebhookOptions(ChatOptions):
+    webhook_env: str = Field("", description="Environment variable holding the webhook URL.")
+    secret_env: str = Field("", description="Environment variable holding the signing secret (optional).")
 
-    kind = ""
-    Options: type[ChatOptions] = ChatOptions
-    url_path = r"/.*"  # the webhook URL's path, a regex
-    url_query = ""  # a query key the webhook URL must carry
-    url_required = True
 
-    def __init__(self, options: Mapping[str, Any], now: Callable[[], float] = time.time) -> None:
-        try:
-            self.opts = self.Options.model_validate(dict(options))
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
-            name = options.get("name", self.kind)
-            raise PublishError(f"channel {name}: invalid option {where}: {first['msg']}") from None
-        self.name = self.opts.name
-        self.now = now
-        self.url = self._webhook_url()
-        self.secret = env_value(self.name, "secret_env", self.opts.secret_env, required=False)
-        if self.opts.secret_env and not self.secret:
-            env_value(self.name, "secret_env", self.opts.secret_env)  # raises, naming the variable
-        self.secrets = [s for s in (self.url, self.secret, *self._url_tokens()) if s]
+class ChatChannel(Publisher):
+    """A chat webhook: split the message, render each part, send it paced."""
+
+    Options: ClassVar[type[BaseModel]] = WebhookOptions
+    url_path: ClassVar[str] = r"/.*"  # the webhook URL's path, a regex
+    url_query: ClassVar[str] = ""  # a query key the webhook URL must carry
+    service: ClassVar[str] = ""
+
+    url = ""
+    signing_secret = ""
+    _client: httpx.Client | None = None
+
+    def now(self) -> float:
+        """The clock of signature timestamps (tests fix it)."""
+        return time.time()
 
     # -- configuration ---------------------------------------------------------------------
 
-    def _webhook_url(self) -> str:
-        url = env_value(self.name, "webhook_env", self.opts.webhook_env, required=self.url_required)
-        return check_url(self.name, url, self.url_path, self.url_query) if url else ""
-
-    def _url_tokens(self) -> list[str]:
-        """Parts of the URL that are credentials (path segments and query values)."""
-        parts = urlsplit(self.url)
-        tokens = [seg for seg in parts.path.split("/") if len(seg) >= 8]
-        tokens += [v for _, v in (kv.partition("=")[::2] for kv in parts.query.split("&")) if len(v) >= 8]
-        return tokens
+    def check(self) -> None:
+        super().check()
+        self.url = self.secret("webhook_env")
+        problem = check_url(self.url, self.url_path, self.url_query)
+        if problem:
+            raise self.error("webhook_env", problem)
+        if self.options.secret_env:
+            self.signing_secret = self.secret("secret_env")
 
     @property
+    def target(self) -> str:
+        return f"{self.service} ({urlsplit(self.url).hostname})"
+
     def pace(self) -> list[tuple[int, float]]:
         raise NotImplementedError
 
     # -- one service's protocol (overridden) -----------------------------------------------
 
     def payload(self, body: str, label: str, title: str) -> dict[str, Any]:
-        """The JSON object sent for one part (without signature fields)."""
+        """The JSON object sent for one part (signature fields, if any, are added per try)."""
         raise NotImplementedError
 
     def fits(self, body: str, label: str, title: str) -> bool:
         raise NotImplementedError
 
-    def request(self, payload: dict[str, Any]) -> Request:
-        """The HTTP request of one try (signatures are computed here, per try)."""
-        return Request(self.url, dumps(payload))
+    def request(self, part: Part) -> tuple[str, bytes]:
+        """The URL and body of one try (signatures are computed here, per try)."""
+        return self.url, part.body
 
     def read(self, response: httpx.Response) -> Answer:
         raise NotImplementedError
 
     # -- shared flow -----------------------------------------------------------------------
 
-    def split(self, text: str, title: str) -> list[Part]:
-        return split_message(text, lambda body, label: self.fits(body, label, title), f"channel {self.name}")
+    def title(self, edition: Edition) -> str:
+        return f"{edition.report.title} · {edition.date}"
 
-    def deliver(self, payload: dict[str, Any], client: httpx.Client, policy: RetryPolicy) -> Answer:
-        pacer = pacer_for(self.url or self.name, self.pace)
-        return send_part(client, lambda: self.request(payload), self.read, pacer, policy, self.secrets)
+    def build(self, edition: Edition) -> list[Part]:
+        title = self.title(edition)
+        pieces = split_message(default_markdown(edition), lambda b, label: self.fits(b, label, title), f"channel {self.name}")
+        return [
+            Part.from_json(p.index, p.total, self.payload(p.body, p.label, title), label=p.label, target=self.target)
+            for p in pieces
+        ]
 
-    def clean(self, text: str) -> str:
-        return redact(text, self.secrets)
+    def send(self, part: Part) -> Sent:
+        pacer = pacer_for(self.url, self.pace())
+        pacer.wait()
+        url, body = self.request(part)
+        if self._client is None:
+            self._client = httpx.Client(timeout=self.options.timeout)
+        try:
+            response = self._client.post(url, content=body, headers={"Content-Type": "application/json; charset=utf-8"})
+        except httpx.HTTPError as exc:
+            # The exception's text may carry the URL (a credential): name only its kind.
+            raise RetryLater(f"channel {self.name}: network error ({type(exc).__name__})") from None
+        answer = Answer(ok=False, error=f"HTTP {response.status_code}", retryable=True) if response.status_code >= 500 else self.read(response)
+        if answer.ok:
+            return Sent(answer.remote_id)
+        message = f"channel {self.name}: {self.service} {answer.error}"
+        if answer.retry_after is not None:
+            pacer.hold(answer.retry_after)
+            if answer.retry_after > self.options.max_retry_wait:
+                raise PublishError(f"{message}; asked to wait {answer.retry_after:g} s (more than max_retry_wait): the next run sends the rest")
+            raise RetryLater(message, answer.retry_after)
+        if answer.retryable:
+            raise RetryLater(message)
+        raise PublishError(message)
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None

@@ -11,12 +11,12 @@ system (retried).
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import httpx
-from pydantic import Field
+from pydantic import BaseModel, Field
 
-from dailybrief.publish.webhook import Answer, ChatChannel, ChatOptions, json_reply
+from dailybrief.publish.webhook import Answer, ChatChannel, WebhookOptions, json_reply
 
 LIMITS = {"markdown": 4096, "text": 2048}
 ERRORS = {
@@ -27,33 +27,33 @@ ERRORS = {
 }
 
 
-class WeComOptions(ChatOptions):
+class WeComOptions(WebhookOptions):
     msgtype: Literal["markdown", "text"] = "markdown"
     per_minute: int = Field(20, ge=1)
 
 
 class WeComChannel(ChatChannel):
-    kind = "wecom"
-    Options = WeComOptions
+    type = "wecom"
+    service = "WeCom"
+    Options: ClassVar[type[BaseModel]] = WeComOptions
     url_path = r"/cgi-bin/webhook/send"
     url_query = "key"
 
-    @property
     def pace(self) -> list[tuple[int, float]]:
-        return [(self.opts.per_minute, 60.0)]
+        return [(self.options.per_minute, 60.0)]
 
     def content(self, body: str, label: str, title: str) -> str:
         heading = f"{title} {label}".strip()
-        if self.opts.msgtype == "markdown":
+        if self.options.msgtype == "markdown":
             return f"### {heading}\n{body}"
         return f"{heading}\n\n{plain_text(body)}"
 
     def payload(self, body: str, label: str, title: str) -> dict[str, Any]:
-        kind = self.opts.msgtype
+        kind = self.options.msgtype
         return {"msgtype": kind, kind: {"content": self.content(body, label, title)}}
 
     def fits(self, body: str, label: str, title: str) -> bool:
-        return len(self.content(body, label, title).encode("utf-8")) <= LIMITS[self.opts.msgtype]
+        return len(self.content(body, label, title).encode("utf-8")) <= LIMITS[self.options.msgtype]
 
     def read(self, response: httpx.Response) -> Answer:
         data = json_reply(response)
@@ -61,13 +61,13 @@ class WeComChannel(ChatChannel):
         if response.status_code == 200 and code == 0:
             return Answer(ok=True)
         if code == 45009:
-            return Answer(ok=False, error=f"WeCom 45009: {ERRORS[45009]}", retry_after=self.opts.rate_limit_wait)
+            return Answer(ok=False, error=f"45009: {ERRORS[45009]}", retry_after=self.options.rate_limit_wait)
         if code == -1:
-            return Answer(ok=False, error="WeCom -1: WeCom is busy", retryable=True)
+            return Answer(ok=False, error="-1: WeCom is busy", retryable=True)
         detail = ERRORS.get(code, "") if isinstance(code, int) else ""
         errmsg = str(data.get("errmsg", "")).split(",")[0][:120]
         label = code if code is not None else f"HTTP {response.status_code}"
-        return Answer(ok=False, error=f"WeCom {label}: {detail or errmsg or 'no JSON answer'}")
+        return Answer(ok=False, error=f"{label}: {detail or errmsg or 'no JSON answer'}")
 
 
 def plain_text(markdown: str) -> str:
@@ -78,4 +78,4 @@ def plain_text(markdown: str) -> str:
     return re.sub(r"(?m)^- ", "• ", text)
 
 
-CHANNEL = WeComChannel
+PUBLISHER = WeComChannel
