@@ -53,6 +53,14 @@ class Pacer:
             self._sent.append(self._clock())
         return waited
 
+    def done(self) -> None:
+        """The last send got its answer: count it from now. The service counts a request when it
+        arrives, which is after it left; counting from the answer keeps the windows on the safe
+        side even when the first request also had to open the connection."""
+        with self._lock:
+            if self._sent:
+                self._sent[-1] = max(self._sent[-1], self._clock())
+
     def hold(self, seconds: float) -> None:
         """No send through this pacer before ``seconds`` from now (a service's retry-after)."""
         with self._lock:

@@ -182,6 +182,8 @@ class ChatChannel(Publisher):
         except httpx.HTTPError as exc:
             # The exception's text may carry the URL (a credential): name only its kind.
             raise RetryLater(f"channel {self.name}: network error ({type(exc).__name__})") from None
+        finally:
+            pacer.done()
         answer = Answer(ok=False, error=f"HTTP {response.status_code}", retryable=True) if response.status_code >= 500 else self.read(response)
         if answer.ok:
             return Sent(answer.remote_id)
