@@ -192,7 +192,7 @@ class SlackWebhook(Fake):
 class _TelegramHTML(HTMLParser):
     """Telegram's HTML parse mode: only a few tags, properly nested; counts visible text."""
 
-    ALLOWED = {"b", "strong", "i", "em", "u", "s", "a", "code", "pre", "tg-spoiler", "blockquote"}
+    ALLOWED = frozenset({"b", "strong", "i", "em", "u", "s", "a", "code", "pre", "tg-spoiler", "blockquote"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
