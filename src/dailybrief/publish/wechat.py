@@ -99,7 +99,10 @@ class WeChatPublisher(Publisher):
         self.edition = edition
         if self.options.mode == "file":
             return [Part(1, 1, source.read_bytes(), "text/html", target="paste-ready file")]
-        article = load_article(source, edition.out_dir, edition.language)
+        try:
+            article = load_article(source, edition.out_dir, edition.language)
+        except PublishError as exc:
+            raise PublishError(f"channel {self.name}: {exc}") from None
         self.images, self.notes = article.images, article.notes
         draft = {"articles": [self._article(edition, article.html)]}
         parts = [Part.from_json(1, 1, draft, target=f"draft of {self.options.appid}")]
