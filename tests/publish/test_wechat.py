@@ -262,3 +262,11 @@ def test_dry_run_dump_has_placeholders_and_no_secret(store, edition, tmp_path, l
     for path in folder.iterdir():
         assert SECRET.encode() not in path.read_bytes()
     assert fake.calls == [] and fake.token_requests == []
+
+
+def test_masssend_answer_lost_then_retried_is_not_sent_twice(store, edition, tmp_path, loopback) -> None:
+    fake = FakeWeChat(loopback, APPID, SECRET)
+    fake.mass[f"dailybrief-{edition.date}-mp"] = "DRAFT_0"  # an earlier send went through, its answer was lost
+    result = publish(store, fake, tmp_path, edition, mode="masssend")
+    assert result.ok, result.channels[0].error
+    assert len(fake.mass) == 1 and any("not sent again" in note for note in result.channels[0].notes)
