@@ -29,7 +29,7 @@ from dailybrief.publish.webhook import (
     ChatChannel,
     WebhookOptions,
     dumps,
-    json_reply,
+    errcode_answer,
 )
 
 ERRORS = {
@@ -78,18 +78,7 @@ class DingTalkChannel(ChatChannel):
         return url, part.body
 
     def read(self, response: httpx.Response) -> Answer:
-        data = json_reply(response)
-        code = data.get("errcode")
-        if response.status_code == 200 and code == 0:
-            return Answer(ok=True)
-        errmsg = str(data.get("errmsg", ""))[:200]
-        if code == 130101:
-            return Answer(ok=False, error=f"130101: {ERRORS[130101]}", retry_after=BLOCK_SECONDS)
-        if code == -1:
-            return Answer(ok=False, error="-1: DingTalk is busy", retryable=True)
-        if code in ERRORS:
-            return Answer(ok=False, error=f"{code}: {ERRORS[code]} ({errmsg})")
-        return Answer(ok=False, error=f"{code if code is not None else 'HTTP ' + str(response.status_code)}: {errmsg or 'no JSON answer'}")
+        return errcode_answer(response, ERRORS, 130101, BLOCK_SECONDS)
 
 
 PUBLISHER = DingTalkChannel

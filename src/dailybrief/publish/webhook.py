@@ -86,6 +86,22 @@ def json_reply(response: httpx.Response) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def errcode_answer(response: httpx.Response, errors: dict[int, str], rate_code: int, rate_wait: float) -> Answer:
+    """The answer of a service that replies ``{"errcode": n, "errmsg": …}`` (DingTalk, WeCom):
+    0 is success, ``rate_code`` waits ``rate_wait``, -1 (busy) is retried, the rest are named."""
+    data = json_reply(response)
+    code = data.get("errcode")
+    if response.status_code == 200 and code == 0:
+        return Answer(ok=True)
+    errmsg = str(data.get("errmsg", "")).split(",")[0][:120]  # WeCom appends the caller's IP
+    detail = errors.get(code, "") if isinstance(code, int) else ""
+    label = code if code is not None else f"HTTP {response.status_code}"
+    text = f"{label}: {detail} ({errmsg})" if detail and errmsg else f"{label}: {detail or errmsg or 'no JSON answer'}"
+    if code == rate_code:
+        return Answer(ok=False, error=text, retry_after=rate_wait)
+    return Answer(ok=False, error=text, retryable=code == -1)
+
+
 def retry_after_header(response: httpx.Response, default: float) -> float:
     try:
         return max(0.0, float(response.headers.get("Retry-After", "")))

@@ -16,7 +16,12 @@ from typing import Any, ClassVar, Literal
 import httpx
 from pydantic import BaseModel, Field
 
-from dailybrief.publish.webhook import Answer, ChatChannel, WebhookOptions, json_reply
+from dailybrief.publish.webhook import (
+    Answer,
+    ChatChannel,
+    WebhookOptions,
+    errcode_answer,
+)
 
 LIMITS = {"markdown": 4096, "text": 2048}
 ERRORS = {
@@ -56,18 +61,7 @@ class WeComChannel(ChatChannel):
         return len(self.content(body, label, title).encode("utf-8")) <= LIMITS[self.options.msgtype]
 
     def read(self, response: httpx.Response) -> Answer:
-        data = json_reply(response)
-        code = data.get("errcode")
-        if response.status_code == 200 and code == 0:
-            return Answer(ok=True)
-        if code == 45009:
-            return Answer(ok=False, error=f"45009: {ERRORS[45009]}", retry_after=self.options.rate_limit_wait)
-        if code == -1:
-            return Answer(ok=False, error="-1: WeCom is busy", retryable=True)
-        detail = ERRORS.get(code, "") if isinstance(code, int) else ""
-        errmsg = str(data.get("errmsg", "")).split(",")[0][:120]
-        label = code if code is not None else f"HTTP {response.status_code}"
-        return Answer(ok=False, error=f"{label}: {detail or errmsg or 'no JSON answer'}")
+        return errcode_answer(response, ERRORS, 45009, self.options.rate_limit_wait)
 
 
 def plain_text(markdown: str) -> str:
