@@ -191,12 +191,13 @@ def test_publish_failures_are_named(store, edition, tmp_path, loopback, status, 
     assert [r.status for r in list_deliveries(store, edition.date)] == ["sent", "failed"]
 
 
-def test_48001_falls_back_to_the_draft_and_says_so(store, edition, tmp_path, loopback) -> None:
+@pytest.mark.parametrize("mode", ["publish", "masssend"])
+def test_48001_falls_back_to_the_draft_and_says_so(store, edition, tmp_path, loopback, mode) -> None:
     fake = FakeWeChat(loopback, APPID, SECRET)
     fake.verified = False
-    result = publish(store, fake, tmp_path, edition, mode="publish")
+    result = publish(store, fake, tmp_path, edition, mode=mode)
     channel_result = result.channels[0]
-    assert channel_result.ok and fake.publishes == {}
+    assert channel_result.ok and fake.publishes == {} and fake.mass == {} and len(fake.drafts) == 1
     assert any("48001" in note and "saved as a draft" in note for note in channel_result.notes)
     rows = list_deliveries(store, edition.date)
     assert rows[1].remote_id == f"draft:{rows[0].remote_id}" and "48001" in (rows[1].note or "")

@@ -7,7 +7,7 @@ handlers, every ``<img>`` gets a stable placeholder ``src`` that the publisher r
 URL ``media/uploadimg`` returns, and when the article is still too long it is shortened in this
 order until it fits — each step measured, each one named in the notes:
 
-1. whitespace between tags and the inline style of citation superscripts are dropped;
+1. line breaks between tags and the inline style of citation superscripts are dropped;
 2. the reference list becomes one line pointing to 阅读原文 (the edition's page);
 3. paragraphs are dropped from the end of the last section, with a line saying so.
 """
@@ -141,7 +141,8 @@ def _compact(root: lxml_html.HtmlElement, zh: bool) -> str:
             changed = True
         for attr in ("text", "tail"):
             value = getattr(element, attr)
-            if value is not None and value.strip() == "" and value != "":
+            # Only the template's line breaks between tags; a single space is part of the text.
+            if value is not None and value.strip() == "" and "\n" in value:
                 setattr(element, attr, None if attr == "tail" else "")
                 changed = True
     return "whitespace and citation styles compacted" if changed else ""
