@@ -74,3 +74,26 @@ def test_wrong_token_is_401(store, report, tmp_path, loopback) -> None:
     other = "987654321:ZZHdqTcvCH1vGWJxfSeofSAs0K5PALDzzz"
     result = run(store, settings_for(channel(bot)), edition_for(report, tmp_path), {"TG_TOKEN": other})
     assert "401" in result.channels[0].error and other.split(":")[1] not in result.channels[0].error
+
+
+def test_alert_is_one_message_through_the_same_channel(loopback) -> None:
+    from dailybrief.config import ChannelSpec, Settings
+    from dailybrief.publish.telegram import TelegramChannel
+
+    bot = TelegramBot(loopback, TOKEN)
+    spec = ChannelSpec.model_validate(channel(bot))
+    publisher = TelegramChannel(spec, Settings(), {"TG_TOKEN": TOKEN})
+    publisher.check()
+    (part,) = publisher.build_alert("run 2026-04-17 failed: build: no items in the window")
+    assert publisher.send(part).remote_id == "101"
+    assert "run 2026-04-17 failed" in bot.messages[0]["text"] and "dailybrief alert" in bot.messages[0]["text"]
+    publisher.close()
+
+
+def test_english_edition_links_and_heads(store, report, tmp_path, loopback) -> None:
+    bot = TelegramBot(loopback, TOKEN)
+    english = report.model_copy(update={"language": "en", "title": "AI Technology Daily Analysis"})
+    result = run(store, settings_for(channel(bot)), edition_for(english, tmp_path), {"TG_TOKEN": TOKEN})
+    assert result.ok, result.channels[0].error
+    text = bot.messages[0]["text"]
+    assert "<b>In this edition</b>" in text and ">Read the full edition</a>" in text

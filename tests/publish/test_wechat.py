@@ -271,3 +271,12 @@ def test_masssend_answer_lost_then_retried_is_not_sent_twice(store, edition, tmp
     result = publish(store, fake, tmp_path, edition, mode="masssend")
     assert result.ok, result.channels[0].error
     assert len(fake.mass) == 1 and any("not sent again" in note for note in result.channels[0].notes)
+
+
+def test_wechat_5xx_is_retried(store, edition, tmp_path, loopback) -> None:
+    fake = FakeWeChat(loopback, APPID, SECRET)
+    fake.outages["draft/add"].append(502)
+    sleeps: list[float] = []
+    result = run(store, settings_for(channel(fake, tmp_path)), edition, {"WX_SECRET": SECRET}, sleeps)
+    assert result.ok, result.channels[0].error
+    assert len(sleeps) == 1 and len(fake.drafts) == 1

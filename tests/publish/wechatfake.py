@@ -45,6 +45,7 @@ class FakeWeChat:
         self.statuses: list[int] = [1, 0]  # what successive freepublish/get answer
         self.mass: dict[str, str] = {}  # clientmsgid → media_id
         self.faults: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        self.outages: dict[str, list[int]] = defaultdict(list)  # HTTP statuses for the next calls
         self.verified = True
         self.allowed_ip = True
         self.mass_quota = 1
@@ -58,6 +59,8 @@ class FakeWeChat:
 
     def handle(self, request: Request) -> Response:
         api = request.path.removeprefix("/cgi-bin/")
+        if self.outages[api]:
+            return Response("upstream unavailable", status=self.outages[api].pop(0))
         if not self.allowed_ip:
             return _error(40164, f"invalid ip {IP} ipv6 ::ffff:{IP}, not in whitelist")
         if api == "stable_token":

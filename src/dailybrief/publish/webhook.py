@@ -180,8 +180,14 @@ class ChatChannel(Publisher):
         return f"{edition.report.title} · {edition.date}"
 
     def build(self, edition: Edition) -> list[Part]:
-        title = self.title(edition)
-        pieces = split_message(default_markdown(edition), lambda b, label: self.fits(b, label, title), f"channel {self.name}")
+        return self._parts(default_markdown(edition), self.title(edition))
+
+    def build_alert(self, text: str) -> list[Part]:
+        """An operator alert (the scheduler's failed run) as this channel's message."""
+        return self._parts(text, "dailybrief alert")
+
+    def _parts(self, markdown: str, title: str) -> list[Part]:
+        pieces = split_message(markdown, lambda b, label: self.fits(b, label, title), f"channel {self.name}")
         return [
             Part.from_json(p.index, p.total, self.payload(p.body, p.label, title), label=p.label, target=self.target)
             for p in pieces

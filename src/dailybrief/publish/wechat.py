@@ -37,7 +37,12 @@ from dailybrief.publish.base import (
     RetryLater,
     Sent,
 )
-from dailybrief.publish.wechat_api import API_BASE, WeChatClient, WeChatError
+from dailybrief.publish.wechat_api import (
+    API_BASE,
+    WeChatClient,
+    WeChatError,
+    WeChatUnavailable,
+)
 from dailybrief.publish.wechat_content import load_article
 from dailybrief.publish.wechat_images import body_image, cover_jpeg, plain_cover
 from dailybrief.render.citations import strip_markers
@@ -155,6 +160,8 @@ class WeChatPublisher(Publisher):
             if exc.code == -1:
                 raise RetryLater(f"channel {self.name}: {exc}") from None
             raise PublishError(f"channel {self.name}: {exc}") from None
+        except WeChatUnavailable as exc:
+            raise RetryLater(f"channel {self.name}: {exc}") from None
         except PublishError as exc:
             text = str(exc)
             raise type(exc)(text if text.startswith("channel ") else f"channel {self.name}: {text}") from None

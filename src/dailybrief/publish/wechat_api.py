@@ -61,6 +61,10 @@ class WeChatError(PublishError):
         super().__init__(f"WeChat {api} {code}: {detail}")
 
 
+class WeChatUnavailable(PublishError):
+    """WeChat could not be reached or answered 5xx: worth another try later."""
+
+
 class WeChatClient:
     """Calls on behalf of one account (``appid``), with a token cache file."""
 
@@ -147,7 +151,9 @@ class WeChatClient:
                 content = json.dumps(body, ensure_ascii=False).encode("utf-8")
                 response = self.http.post(url, params=params, content=content, headers={"Content-Type": "application/json"})
         except httpx.HTTPError as exc:
-            raise PublishError(f"WeChat {api}: network error ({type(exc).__name__})") from None
+            raise WeChatUnavailable(f"WeChat {api}: network error ({type(exc).__name__})") from None
+        if response.status_code >= 500:
+            raise WeChatUnavailable(f"WeChat {api}: HTTP {response.status_code}")
         if response.status_code != 200:
             raise PublishError(f"WeChat {api}: HTTP {response.status_code}")
         try:
