@@ -190,3 +190,31 @@ def image_kind(data: bytes) -> str:
     from PIL import Image
 
     return Image.open(io.BytesIO(data)).format or ""
+
+
+def main() -> None:
+    """Run the fake on its own, for a manual or scheduled run against it:
+    ``python -m tests.publish.wechatfake --port 8901 --unverified`` (48001 on publish/mass send)."""
+    import argparse
+    import time as _time
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--port", type=int, default=8901)
+    parser.add_argument("--appid", default="wx0123456789abcdef")
+    parser.add_argument("--secret", default="wechat-app-secret-0042")
+    parser.add_argument("--unverified", action="store_true", help="answer 48001 to freepublish/submit and mass sendall")
+    args = parser.parse_args()
+    server = HTTPServer(host="127.0.0.1", port=args.port)
+    fake = FakeWeChat(server, args.appid, args.secret)
+    fake.verified = not args.unverified
+    server.start()
+    print(f"fake WeChat API at {fake.api_base} (appid {args.appid}, verified={fake.verified})", flush=True)
+    try:
+        while True:
+            _time.sleep(3600)
+    except KeyboardInterrupt:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()

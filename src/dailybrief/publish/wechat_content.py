@@ -145,7 +145,7 @@ def _compact(root: lxml_html.HtmlElement, zh: bool) -> str:
             if value is not None and value.strip() == "" and "\n" in value:
                 setattr(element, attr, None if attr == "tail" else "")
                 changed = True
-    return "whitespace and citation styles compacted" if changed else ""
+    return "line breaks and citation styles compacted to fit WeChat's 20,000 characters" if changed else ""
 
 
 def _fold_references(root: lxml_html.HtmlElement, zh: bool) -> str:
