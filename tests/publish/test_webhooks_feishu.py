@@ -96,3 +96,12 @@ def bot_answer(code: int, msg: str):
     from werkzeug import Response
 
     return Response(json.dumps({"code": code, "msg": msg, "data": {}}), content_type="application/json")
+
+
+def test_body_over_the_bots_limit_is_9499_named(store, report, tmp_path, loopback) -> None:
+    bot = FeishuBot(loopback, TOKEN, max_bytes=20_000)
+    spec = {"name": "lark", "type": "feishu", "webhook_env": "LARK_HOOK", "max_bytes": 60_000}  # misconfigured
+    result = run(store, settings_for(spec), edition_for(long_report(report), tmp_path), {"LARK_HOOK": bot.url})
+    error = result.channels[0].error
+    assert "9499" in error and "Bad Request" in error and len(bot.bodies[0]) > 20_000
+    assert bot.messages == [] and len(bot.raw) == 1

@@ -57,3 +57,13 @@ def test_invalid_key_is_93000_final(store, report, tmp_path, loopback) -> None:
     error = result.channels[0].error
     assert "93000" in error and "invalid webhook URL" in error and "0000-wrong-key-0000" not in error
     assert len(robot.raw) == 1
+
+
+def test_content_too_long_40058_is_named(store, report, tmp_path, loopback) -> None:
+    robot = WeComRobot(loopback, KEY)
+    robot.script.append(lambda: Response(json.dumps(
+        {"errcode": 40058, "errmsg": "markdown.content exceed max length 4096. invalid Request Parameter, hint: [1], from ip: 127.0.0.1"}),
+        content_type="application/json"))
+    result = run(store, settings_for(channel()), edition_for(report, tmp_path), {"WECOM_HOOK": robot.url})
+    error = result.channels[0].error
+    assert "40058" in error and "content over the length limit" in error and "127.0.0.1" not in error
