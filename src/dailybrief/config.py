@@ -44,7 +44,19 @@ class ReportSettings(_Strict):
     max_sections: int = Field(6, ge=1, le=12)
     stories_per_section: int = Field(4, ge=1, le=20)
     max_paragraphs: int = Field(4, ge=2, le=8)
+    file_mode: str = "0644"
 
+    @field_validator("file_mode")
+    @classmethod
+    def _octal_mode(cls, value: str) -> str:
+        if not re.fullmatch(r"0?[0-7]{3}", value):
+            raise ValueError(f"expected an octal file mode such as 0644, got {value!r}")
+        return value
+
+    @property
+    def mode(self) -> int:
+        """`file_mode` as a number, for os.chmod."""
+        return int(self.file_mode, 8)
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
@@ -109,6 +121,8 @@ class CollectSettings(_Strict):
     per_host: int = Field(6, ge=1, le=256)
     connect_timeout: float = Field(10.0, gt=0, le=300)
     read_timeout: float = Field(30.0, gt=0, le=600)
+    request_deadline: float = Field(120.0, gt=0, le=3600)
+    source_deadline: float = Field(600.0, gt=0, le=24 * 3600)
     retries: int = Field(2, ge=0, le=10)
     max_retry_wait: float = Field(60.0, ge=0, le=3600)
     max_bytes: int = Field(10_000_000, ge=1024)

@@ -152,11 +152,12 @@ def build(store: Store, settings: Settings, options: BuildOptions, progress: Pro
     result = BuildResult(report=report, warnings=writer_warnings(draft.notes) + language_warnings(draft.notes))
     with timer.stage("render"):
         from .render import render_report
+        from .render.context import write_atomic
 
         out = options.out_dir / options.day.isoformat()
         rendered = render_report(
             report, out, formats=options.formats, template_dir=options.template_dir,
-            history=section_history(store, report),
+            history=section_history(store, report), file_mode=settings.report.mode,
         )
         result.paths = {path.name: path for path in rendered.written}
         result.errors = list(rendered.errors)
@@ -164,7 +165,7 @@ def build(store: Store, settings: Settings, options: BuildOptions, progress: Pro
     store.save_report(report)
     json_path = out / "report.json"
     try:
-        json_path.write_text(report.model_dump_json(indent=2), "utf-8")
+        write_atomic(json_path, report.model_dump_json(indent=2), settings.report.mode)
         result.paths[json_path.name] = json_path
     except OSError as exc:
         result.errors.append(f"{json_path}: cannot write: {exc.strerror}")

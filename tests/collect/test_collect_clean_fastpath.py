@@ -15,11 +15,12 @@ from dailybrief.process import normalise as nm
 def reference(value: str) -> str:
     if not value:
         return ""
+    value = nm.strip_controls(value)  # control characters go first and after decoding
     if "<" in value and ">" in value:
         value = nm._BLOCK_TAGS.sub("\n\n", value)
         value = nh3.clean(value, tags=set(), clean_content_tags={"script", "style"})
     if "&" in value:
-        value = html.unescape(value)
+        value = nm.strip_controls(html.unescape(value))
     if not value.isascii():
         value = unicodedata.normalize("NFC", value)
     if "  " in value or "\t" in value or "\u00a0" in value or "\u3000" in value:

@@ -47,8 +47,11 @@ class Workspace:
 
 
 def parse_date(value: str, option: str = "--date") -> date:
-    """A YYYY-MM-DD date, or InputError naming the option."""
+    """A YYYY-MM-DD date within the supported range, or InputError naming the option."""
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise InputError(f"{option}: expected a date as YYYY-MM-DD, got {value!r}") from None
+    from ..process.window import check_date
+
+    return check_date(day, option)

@@ -222,6 +222,10 @@ class FeedSource(Source):
             read_feed, response.body, response.headers.get("content-type"), self.spec, response.url,
             ctx.now, ctx.rows,
         )
+        if not items and not outcome.dropped and (bozo or response.truncated):
+            # A feed cut short or broken before its first entry: "ok, 0 items" would hide it.
+            why = "cut at the size cap" if response.truncated else (problem[:200] or "malformed")
+            raise FeedParseError(f"{response.url}: feed has no readable entries ({why})")
         if ctx.rows:
             outcome.rows = items
         else:

@@ -8,8 +8,10 @@ One `httpx.AsyncClient` is shared by every source of a run. Around it:
   errors, honouring `Retry-After` (seconds or an HTTP date) up to `max_retry_wait`;
 - conditional GET: pass the stored ETag / Last-Modified and a 304 comes back as
   `Response.not_modified`;
-- gzip, deflate and brotli (httpx decodes them; the size cap counts decoded bytes, so a
-  compression bomb is cut like any other huge body);
+- gzip, deflate and brotli, decoded here with an output limit (`decompress`): the size cap
+  counts decoded bytes and no chunk is expanded past it, so a compression bomb is cut early;
+- a total deadline per request (`request_deadline`: connect, headers and the whole body), so a
+  server that drips a byte at a time cannot hold a run for longer than that;
 - redirects followed by hand, at most 5, each hop checked by the `AddressGuard`;
 - robots.txt, fetched once per host and run, for page and article fetches.
 
@@ -24,6 +26,7 @@ import email.utils
 import random
 import time
 from collections import OrderedDict
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
@@ -36,7 +39,8 @@ from httpcore._utils import is_socket_readable
 from ..config import CollectSettings
 from ..errors import CollectError, FetchError
 from .charset import decode
-from .safety import AddressGuard
+from .decompress import ACCEPT_ENCODING, BoundedDecoder, DecodeError
+from .safety import AddressGuard, UnsafeURLError, is_public_address
 
 MAX_REDIRECTS = 5
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -220,6 +224,8 @@ class HttpClient:
                 if attempt >= self.settings.retries:
                     raise FetchError(f"{url}: {_describe(exc)}", url) from None
                 wait = None
+            except UnsafeURLError as exc:
+                raise FetchError(f"{url}: {exc}", url) from None
             except httpx.TimeoutException as exc:
                 raise FetchError(f"{url}: {_describe(exc)}", url) from None
             except httpx.HTTPError as exc:
@@ -243,30 +249,41 @@ class HttpClient:
             await asyncio.sleep(wait)
 
     async def _once(self, url: str, headers: dict[str, str], max_bytes: int) -> Response:
+        deadline = self.settings.request_deadline
         async with self._global, self._host_limit(url):
-            response = await self._send(url, headers)
             try:
-                chunks: list[bytes] = []
-                size = 0
-                truncated = False
-                if response.status_code not in REDIRECT_STATUSES:
-                    async for chunk in response.aiter_bytes():
-                        if size + len(chunk) > max_bytes:
-                            chunks.append(chunk[: max_bytes - size])
-                            size = max_bytes
-                            truncated = True
+                async with asyncio.timeout(deadline):
+                    return await self._exchange(url, headers, max_bytes)
+            except TimeoutError:
+                raise FetchError(
+                    f"{url}: no complete response within {deadline:g} s (request_deadline)", url
+                ) from None
+
+    async def _exchange(self, url: str, headers: dict[str, str], max_bytes: int) -> Response:
+        """One request and its body, decoded here with a bounded decoder (see `decompress`):
+        the raw stream is read, so no chunk is ever expanded past the size cap."""
+        response = await self._send(url, headers)
+        try:
+            chunks: list[bytes] = []
+            decoder = None
+            if response.status_code not in REDIRECT_STATUSES:
+                try:
+                    decoder, raws = _raw_body(response, max_bytes)
+                    async for raw in raws:
+                        chunks.append(decoder.feed(raw))
+                        if decoder.overflow:
                             break
-                        chunks.append(chunk)
-                        size += len(chunk)
-                return Response(
-                    url=str(response.url),
-                    status=response.status_code,
-                    headers=response.headers,
-                    body=b"".join(chunks),
-                    truncated=truncated,
-                )
-            finally:
-                await response.aclose()
+                except DecodeError as exc:
+                    raise FetchError(f"{url}: {exc}", url, response.status_code) from None
+            return Response(
+                url=str(response.url),
+                status=response.status_code,
+                headers=response.headers,
+                body=b"".join(chunks),
+                truncated=decoder is not None and decoder.overflow,
+            )
+        finally:
+            await response.aclose()
 
     async def _send(self, url: str, headers: dict[str, str]) -> httpx.Response:
         """Send a GET straight to the client's transport, streaming the body.
@@ -327,6 +344,18 @@ class HttpClient:
         return _Robots(parser)
 
 
+def _raw_body(response: httpx.Response, max_bytes: int) -> tuple[BoundedDecoder, AsyncIterator[bytes]]:
+    """The decoder and the raw chunks of a response. A response whose body a transport has
+    already read (httpx.MockTransport in tests) has it decoded already: it is taken as is."""
+    if hasattr(response, "_content"):
+        return BoundedDecoder(None, max_bytes), _one(response.content)
+    return BoundedDecoder(response.headers.get("content-encoding"), max_bytes), response.aiter_raw()
+
+
+async def _one(body: bytes) -> AsyncIterator[bytes]:
+    yield body
+
+
 def _describe(exc: Exception) -> str:
     name = type(exc).__name__
     text = str(exc)
@@ -347,7 +376,10 @@ class OriginPools(httpx.AsyncBaseTransport):
     stay bounded however many hosts a run touches.
     """
 
-    def __init__(self, per_host: int, max_origins: int, keepalive_expiry: float = 5.0):
+    def __init__(
+        self, per_host: int, max_origins: int, keepalive_expiry: float = 5.0, check_peer: bool = False
+    ):
+        self.check_peer = check_peer  # refuse connections that reached a non-public address
         self.per_host = per_host
         self.max_origins = max_origins
         self.keepalive_expiry = keepalive_expiry
@@ -367,7 +399,7 @@ class OriginPools(httpx.AsyncBaseTransport):
                 verify=self._ssl,
                 trust_env=False,
             )
-            _use_backend(pool, self.per_host, self.keepalive_expiry)
+            _use_backend(pool, self.per_host, self.keepalive_expiry, self.check_peer)
             self._pools[key] = pool
         else:
             self._pools.move_to_end(key)
@@ -448,13 +480,28 @@ class _Stream(httpcore.AsyncNetworkStream):
 
 
 class _Backend(httpcore.AsyncNetworkBackend):
-    """httpcore's anyio backend, handing out `_Stream`s."""
+    """httpcore's anyio backend, handing out `_Stream`s.
 
-    def __init__(self) -> None:
+    With `check_peer`, the address each new connection actually reached is checked: the host
+    name was resolved once for the `AddressGuard` and is resolved again here, and a name whose
+    answer changes in between (DNS rebinding) must not reach a private address.
+    """
+
+    def __init__(self, check_peer: bool = False) -> None:
         self._inner = httpcore.AnyIOBackend()
+        self._check_peer = check_peer
 
     async def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):  # noqa: ANN001, ANN201
-        return _Stream(await self._inner.connect_tcp(host, port, timeout, local_address, socket_options))
+        stream = _Stream(await self._inner.connect_tcp(host, port, timeout, local_address, socket_options))
+        if self._check_peer:
+            peer = _peer_address(stream)
+            if peer is None or not is_public_address(peer):
+                await stream.aclose()
+                raise UnsafeURLError(
+                    f"{host} connected to a private, loopback or link-local address ({peer}) "
+                    "(use --allow-private to fetch it)"
+                )
+        return stream
 
     async def connect_unix_socket(self, path, timeout=None, socket_options=None):  # noqa: ANN001, ANN201
         return _Stream(await self._inner.connect_unix_socket(path, timeout, socket_options))
@@ -463,7 +510,17 @@ class _Backend(httpcore.AsyncNetworkBackend):
         await self._inner.sleep(seconds)
 
 
-def _use_backend(transport: httpx.AsyncHTTPTransport, per_host: int, keepalive_expiry: float) -> None:
+def _peer_address(stream: _Stream) -> str | None:
+    sock = stream.get_extra_info("socket")
+    try:
+        return str(sock.getpeername()[0]) if sock is not None else None
+    except OSError:
+        return None
+
+
+def _use_backend(
+    transport: httpx.AsyncHTTPTransport, per_host: int, keepalive_expiry: float, check_peer: bool
+) -> None:
     """Give an httpx transport's connection pool the `_Backend` (same settings otherwise);
     left as it is if httpx's internals differ from the version this was written for."""
     pool = getattr(transport, "_pool", None)
@@ -477,7 +534,7 @@ def _use_backend(transport: httpx.AsyncHTTPTransport, per_host: int, keepalive_e
         http1=pool._http1,
         http2=pool._http2,
         retries=pool._retries,
-        network_backend=_Backend(),
+        network_backend=_Backend(check_peer),
     )
 
 
@@ -510,7 +567,9 @@ def make_client(
     settings = settings or CollectSettings()
     private = settings.allow_private if allow_private is None else allow_private
     if transport is None:
-        transport = OriginPools(per_host=settings.per_host, max_origins=max(8, settings.concurrency))
+        transport = OriginPools(
+            per_host=settings.per_host, max_origins=max(8, settings.concurrency), check_peer=not private
+        )
     client = httpx.AsyncClient(
         transport=transport,
         follow_redirects=False,
@@ -519,7 +578,7 @@ def make_client(
         ),
         headers={
             "User-Agent": settings.user_agent,
-            "Accept-Encoding": "gzip, deflate, br",
+            "Accept-Encoding": ACCEPT_ENCODING,
         },
         trust_env=False,
     )

@@ -143,8 +143,12 @@ class Collector:
 
     async def fetch_one(self, source: Source, ctx: SourceContext) -> tuple[FetchOutcome | None, str | None]:
         """Run a source's fetch; (outcome, None) or (None, error message). Never raises."""
+        deadline = self.settings.source_deadline
         try:
-            return await source.fetch(ctx), None
+            async with asyncio.timeout(deadline):
+                return await source.fetch(ctx), None
+        except TimeoutError:
+            return None, f"{source.name}: not finished within {deadline:g} s (source_deadline)"
         except CollectError as exc:
             return None, str(exc)
         except Exception as exc:  # noqa: BLE001 - one broken source must not stop the run

@@ -4,7 +4,14 @@ Only http and https are fetched. A host that is, or resolves to, a private, loop
 link-local, multicast, reserved or unspecified address is refused unless private addresses
 are allowed (`--allow-private` or `[collect] allow_private = true`): a feed URL must never be a
 way to reach the machine's own services or the local network. Every redirect hop is checked
-again, so a public URL cannot bounce into a private one.
+again, so a public URL cannot bounce into a private one. IPv6 forms that carry an IPv4
+address (mapped, compatible, 6to4, Teredo, NAT64) are judged by that address, and site-local
+fec0::/10 counts as private.
+
+The name check here happens before the connection; the collector's transport checks the
+address it actually connected to as well (`http._Backend`), so a host name that resolves to a
+public address for the check and to a private one for the connection (DNS rebinding) is
+refused too.
 """
 
 from __future__ import annotations
@@ -35,11 +42,40 @@ def check_scheme(url: str) -> tuple[str, int]:
     return parts.hostname, port or (443 if parts.scheme == "https" else 80)
 
 
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")  # well-known prefix: the last 32 bits are IPv4
+_NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")  # local-use translation: never public
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address carries and that a router may deliver to: mapped
+    (::ffff:a.b.c.d), compatible (::a.b.c.d), 6to4 (2002:AABB:CCDD::), Teredo (server and
+    client) and NAT64 (64:ff9b::a.b.c.d)."""
+    found: list[ipaddress.IPv4Address] = []
+    if ip.ipv4_mapped:
+        found.append(ip.ipv4_mapped)
+    if ip.sixtofour:
+        found.append(ip.sixtofour)
+    if ip.teredo:
+        found.extend(ip.teredo)
+    if ip in _NAT64 or (int(ip) >> 32 == 0 and int(ip) > 0xFFFF):
+        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    return found
+
+
 def is_public_address(address: str) -> bool:
-    """True for a globally routable unicast address."""
+    """True for a globally routable unicast address, IPv4 inside IPv6 included: an IPv6 form
+    that wraps an IPv4 address is public only when the wrapped address is."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        inner = embedded_ipv4(ip)
+        if inner:
+            return all(_public(v4) for v4 in inner)
+        if ip.is_site_local or ip in _NAT64_LOCAL:
+            return False
+    return _public(ip)
+
+
+def _public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     return not (
         ip.is_private
         or ip.is_loopback

@@ -22,16 +22,36 @@ TRACKING_PARAMS = frozenset(
      "mc_cid", "mc_eid", "igshid", "_hsenc", "_hsmi", "mkt_tok", "cmpid", "share_from"}
 )
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
+# Characters no stored text keeps: C0 and C1 controls but tab and newline, DEL, the
+# bidirectional embedding/override/isolate marks (a right-to-left override makes "gpj.exe" look
+# like "exe.jpg"), and lone surrogates (not encodable: SQLite and every file writer reject them).
+# Terminals act on ESC and BEL sequences, so none of them may reach report.txt or the screen.
+CONTROL_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# In a URL the same characters and spaces are percent-encoded instead of dropped.
+_UNSAFE_URL_CHAR = re.compile("[\x00-\x20\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def _percent(match: re.Match[str]) -> str:
+    return "".join(f"%{byte:02X}" for byte in match.group().encode("utf-8", "surrogatepass"))
+
+
+def strip_controls(text: str) -> str:
+    """`text` without control characters (see CONTROL_CHARS); carriage returns become newlines."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return CONTROL_CHARS.sub("", text)
 
 
 def canonical_url(url: str) -> str:
     """The key under which an item is stored. Raises ValueError for a URL that is not http(s)."""
-    url = url.strip()
+    url = _UNSAFE_URL_CHAR.sub(_percent, url.strip())
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"not an http(s) URL: {url!r}")
     host = parts.hostname.lower()
+    if ":" in host:  # an IPv6 literal keeps its brackets, or the port would be part of it
+        host = f"[{host}]"
     if parts.port and str(parts.port) != _DEFAULT_PORTS[scheme]:
         host = f"{host}:{parts.port}"
     query = ""
@@ -67,6 +87,7 @@ def clean_text(value: str) -> str:
     """
     if not value:
         return ""
+    value = strip_controls(value)
     if "<" in value and ">" in value:
         value = _BLOCK_TAGS.sub("\n\n", value)
         # Fragments whose only tags were block tags (`<p>...</p>`) have none left: the
@@ -78,7 +99,7 @@ def clean_text(value: str) -> str:
         if "<" in value or any(mark in value for mark in _NH3_REWRITES):
             value = nh3.clean(value, tags=set(), clean_content_tags={"script", "style"})
     if "&" in value:
-        value = html.unescape(value)
+        value = strip_controls(html.unescape(value))  # "&#27;" is an ESC too
     if not value.isascii():
         value = unicodedata.normalize("NFC", value)
     if "  " in value or "\t" in value or "\u00a0" in value or "\u3000" in value:

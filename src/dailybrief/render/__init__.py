@@ -32,7 +32,13 @@ from pydantic import ValidationError
 
 from dailybrief.errors import InputError
 from dailybrief.models import Report
-from dailybrief.render.context import History, RenderContext, RenderError
+from dailybrief.render.context import (
+    DEFAULT_FILE_MODE,
+    History,
+    RenderContext,
+    RenderError,
+    remove_stale_temps,
+)
 
 __all__ = [
     "RENDERERS",
@@ -125,14 +131,18 @@ def render_report(
     formats: Iterable[str] = DEFAULT_FORMATS,
     template_dir: Path | None = None,
     history: History | None = None,
+    file_mode: int = DEFAULT_FILE_MODE,
 ) -> RenderResult:
     """Render ``report`` into ``out_dir`` in each of ``formats`` (``"all"`` means every format).
 
     ``template_dir`` holds custom templates that override the packaged ones by file name.
     ``history`` is ``[(date, {section title: stories}), ...]`` for the 14-day chart.
+    ``file_mode`` is the permission of every file written (default 0644).
+    Temporary files that an earlier, killed render left behind are removed first.
     Never raises for a failing format: see :attr:`RenderResult.errors`.
     """
     out_dir = Path(out_dir)
+    remove_stale_temps(out_dir)
     ctx = RenderContext(report=report, out_dir=out_dir, template_dir=template_dir, history=history)
     result = RenderResult()
     for name in _expand(formats):
@@ -151,6 +161,9 @@ def render_report(
         except Exception as exc:  # one broken format must not stop the others
             result.errors.append(f"{out_dir / renderer.filename}: {type(exc).__name__}: {exc}")
         result.timings[name] = time.perf_counter() - start
+    if file_mode != DEFAULT_FILE_MODE:
+        for path in result.written:
+            path.chmod(file_mode)
     for note in ctx.notes:
         if note not in result.errors:
             result.errors.append(note)

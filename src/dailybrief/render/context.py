@@ -9,7 +9,9 @@ the HTML, PDF and WeChat renderers.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
+import time
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -19,6 +21,7 @@ import jinja2
 
 from dailybrief.errors import RenderError
 from dailybrief.models import Report
+from dailybrief.process.normalise import CONTROL_CHARS
 from dailybrief.render.labels import Labels, format_date, labels
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -112,12 +115,25 @@ class RenderContext:
         return build_qr_codes(self.report)
 
 
-def write_atomic(path: Path, data: bytes | str) -> Path:
-    """Write ``data`` to ``path`` through a temporary file, so a failure leaves no half file."""
+DEFAULT_FILE_MODE = 0o644  # report files are published: a web server running as another user reads them
+# Temporary files of write_atomic: ".<name>.<pid>.<random>"; the pid tells a crashed writer's
+# leftovers from a running writer's file.
+_TEMP = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[A-Za-z0-9_]{8}$")
+_OLD_TEMP = re.compile(r"^\.(?P<name>.+\.[a-z]+)\.[A-Za-z0-9_]{8}$")  # before the pid was added
+OLD_TEMP_AGE = 600.0  # seconds: an unnamed temp file this old belongs to no running build
+
+
+def write_atomic(path: Path, data: bytes | str, mode: int = DEFAULT_FILE_MODE) -> Path:
+    """Write ``data`` to ``path`` through a temporary file, so a failure (or a kill) leaves no
+    half file, only a temporary one that :func:`remove_stale_temps` clears later. Text has its
+    control characters removed (see ``normalise.CONTROL_CHARS``): terminals act on them."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, str):
+        data = CONTROL_CHARS.sub("", data)
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", dir=path.parent)
     try:
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as fh:
             fh.write(raw)
         os.replace(tmp, path)
@@ -125,3 +141,43 @@ def write_atomic(path: Path, data: bytes | str) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def remove_stale_temps(folder: Path) -> list[Path]:
+    """Delete temporary files that killed writers left in ``folder`` (and its ``charts/``):
+    those whose process is gone, and unnamed ones older than ``OLD_TEMP_AGE``."""
+    removed: list[Path] = []
+    for place in (folder, folder / "charts"):
+        try:
+            entries = list(place.iterdir())
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith(".") and _is_stale(entry):
+                entry.unlink(missing_ok=True)
+                removed.append(entry)
+    return removed
+
+
+def _is_stale(entry: Path) -> bool:
+    match = _TEMP.match(entry.name)
+    if match:
+        return not _alive(int(match["pid"]))
+    if _OLD_TEMP.match(entry.name):
+        try:
+            return time.time() - entry.stat().st_mtime > OLD_TEMP_AGE
+        except OSError:
+            return False
+    return False
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    except (OverflowError, ValueError):  # not a possible pid
+        return False
+    return True

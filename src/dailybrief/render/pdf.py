@@ -32,6 +32,18 @@ def _rich(text: str, report: Report) -> list[dict[str, Any]]:
     return [{"c": s.n} if isinstance(s, Cite) else {"t": printable(s)} for s in segments(text, report)]
 
 
+MAX_LINK_URL = 2_000  # characters; typst refuses longer link targets ("URL is too long")
+SHOWN_URL = 200  # characters of an unlinked long URL that are printed
+
+
+def _reference_url(url: str) -> dict[str, str]:
+    """The link target and display text of a reference: a URL longer than MAX_LINK_URL is
+    printed shortened and not linked (``url`` empty), so one such item cannot fail the PDF."""
+    if len(url) <= MAX_LINK_URL:
+        return {"url": url, "url_display": _breakable_url(url)}
+    return {"url": "", "url_display": _breakable_url(url[:SHOWN_URL]) + "…"}
+
+
 def _breakable_url(url: str) -> str:
     """Display form of a URL with zero-width break opportunities after / ? & = - _ ."""
     return re.sub(r"([/?&=_\-.])", "\\1\u200b", printable(url))
@@ -91,8 +103,7 @@ def pdf_data(ctx: RenderContext, charts: list[str], qr_files: list[str]) -> dict
                 "n": ref.n,
                 "title": printable(ref.title),
                 "source": printable(ref.source),
-                "url": ref.url,
-                "url_display": _breakable_url(ref.url),
+                **_reference_url(ref.url),
             }
             for ref in r.references
         ],
