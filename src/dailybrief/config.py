@@ -57,6 +57,7 @@ class ReportSettings(_Strict):
     def mode(self) -> int:
         """`file_mode` as a number, for os.chmod."""
         return int(self.file_mode, 8)
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
