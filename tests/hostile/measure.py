@@ -1,4 +1,5 @@
-"""Run `python -m dailybrief ...` and write its peak memory to $HOSTILE_PEAK_FILE at exit.
+"""Run `python -m dailybrief ...`; at exit write its peak memory (KB) and CPU time (s) to
+$HOSTILE_PEAK_FILE.
 
 The peak is VmHWM of this process (the high-water mark of its own memory, which exec resets)
 and the largest of its waited-for children; wait4's ru_maxrss would instead start from the
@@ -24,11 +25,19 @@ def _peak_kb() -> int:
     return max(own, children)
 
 
+def _cpu_seconds() -> float:
+    total = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        usage = resource.getrusage(who)
+        total += usage.ru_utime + usage.ru_stime
+    return total
+
+
 def _write() -> None:
     target = os.environ.get("HOSTILE_PEAK_FILE")
     if target:
         with open(target, "w", encoding="ascii") as fh:
-            fh.write(str(_peak_kb()))
+            fh.write(f"{_peak_kb()} {_cpu_seconds():.3f}")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ import pytest
 from dailybrief.store import Store
 from dailybrief.store.sources import source_statuses
 
-from .conftest import RSS_LIMIT_MB, TIME_LIMIT_S, make_home, run_measured
+from .conftest import RSS_LIMIT_MB, TIME_LIMIT_S, WALL_LIMIT_S, make_home, run_measured
 from .server import SECRET, HostileServer, bomb
 
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
@@ -29,7 +29,7 @@ def collect(hostile: HostileServer, tmp_path: Path, path: str, case: str, **sett
     run = run_measured(["--home", str(home), "collect"], case=case)
     assert "Traceback" not in run.stderr, run.stderr[-3000:]
     assert run.peak_mb < RSS_LIMIT_MB, f"{case}: peak {run.peak_mb:.0f} MB"
-    assert run.seconds < TIME_LIMIT_S, f"{case}: {run.seconds:.1f} s"
+    assert run.cpu_seconds < TIME_LIMIT_S and run.seconds < WALL_LIMIT_S, f"{case}: {run.seconds:.1f} s"
     assert run.returncode == 0, run.stdout + run.stderr
     with Store.open(home) as store:
         items = store.items()
@@ -59,7 +59,7 @@ def test_compression_bomb_is_cut_at_the_size_cap(hostile, tmp_path, kind):
 def test_drip_feed_hits_the_request_deadline(hostile, tmp_path):
     _, items, health, run = collect(hostile, tmp_path, "/drip", "drip feed (1 byte/s)", request_deadline=3.0)
     assert items == [] and "request_deadline" in (health.last_error or "")
-    assert run.seconds < 20
+    assert run.seconds < 60  # the drip would go on for ten minutes
 
 
 def test_drip_feed_hits_the_source_deadline(hostile, tmp_path):
@@ -67,7 +67,7 @@ def test_drip_feed_hits_the_source_deadline(hostile, tmp_path):
         hostile, tmp_path, "/drip", "drip feed, source deadline", request_deadline=120.0, source_deadline=3.0
     )
     assert items == [] and "source_deadline" in (health.last_error or "")
-    assert run.seconds < 20
+    assert run.seconds < 60
 
 
 def test_endless_chunked_body_is_cut(hostile, tmp_path):
@@ -140,11 +140,20 @@ def test_injection_in_every_field_stays_text(hostile, tmp_path):
         for text in (item.title, item.content, item.summary):
             assert not CONTROL.search(text), repr(text)
             assert "<script" not in text.lower() and "javascript:" not in text.lower()
+    con = sqlite3.connect(home / "dailybrief.db")
+    try:
+        stored = " ".join(" ".join(row) for row in con.execute("select title, content, summary, source from items"))
+    finally:
+        con.close()
+    assert not CONTROL.search(stored)
+    listing = run_measured(["--home", str(home), "items", "--date", "2026-04-17"], case="injection: items")
+    assert listing.returncode == 0 and "Traceback" not in listing.stderr, listing.stderr[-2000:]
+    assert "OpenAI releases GPT model" in listing.stdout and not CONTROL.search(listing.stdout)
     out = tmp_path / "out"
     run = run_measured(["--home", str(home), "build", "--date", "2026-04-17",
                         "--out", str(out), "--lang", "en"], case="injection: build", timeout=180)
     assert run.returncode == 0 and "Traceback" not in run.stderr, run.stdout + run.stderr[-3000:]
-    assert run.peak_mb < RSS_LIMIT_MB and run.seconds < TIME_LIMIT_S
+    assert run.peak_mb < RSS_LIMIT_MB and run.cpu_seconds < TIME_LIMIT_S and run.seconds < WALL_LIMIT_S
     day = out / "2026-04-17"
     assert "inject-" in (day / "report.json").read_text("utf-8"), "the hostile items must reach the report"
     for name in ("report.md", "report.html", "report.txt", "report.json", "report.wechat.html"):
@@ -162,13 +171,3 @@ def test_injection_in_every_field_stays_text(hostile, tmp_path):
     text = sub(["pdftotext", str(day / "report.pdf"), "-"], capture_output=True, text=True, check=True).stdout
     assert "root:x:0" not in text and SECRET not in text
     assert "OpenAI" in text
-
-
-def test_no_control_characters_in_the_database(hostile, tmp_path):
-    home, _, _, _ = collect(hostile, tmp_path, "/inject", "injection: database")
-    con = sqlite3.connect(home / "dailybrief.db")
-    try:
-        for title, content, summary in con.execute("select title, content, summary from items"):
-            assert not CONTROL.search(f"{title}{content}{summary}")
-    finally:
-        con.close()

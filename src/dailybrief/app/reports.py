@@ -39,4 +39,7 @@ def verify_file(ws: Workspace, report_file: Path, write: Path | None = None, kee
 def render_file(ws: Workspace, report_file: Path, formats: list[str], out: Path | None = None) -> RenderResult:
     """Render a report.json again (after an edit) without re-running the pipeline."""
     report = load_report(report_file)
-    return render_report(report, out or report_file.parent, formats=formats, template_dir=ws.template_dir)
+    return render_report(
+        report, out or report_file.parent, formats=formats, template_dir=ws.template_dir,
+        file_mode=ws.settings.report.mode,
+    )

@@ -26,6 +26,8 @@ def import_(file: Annotated[Path, typer.Argument(help="A JSON Lines file, one it
     result = items_app.import_items(workspace(), file)
     for rejection in result.rejected:
         note(f"{file}:{rejection.line}: rejected: {rejection.reason}")
+    for cut in result.truncated:
+        note(f"{file}:{cut.line}: stored, {cut.reason}")
     c = result.counts
     say(f"added {c.added}, updated {c.updated}, unchanged {c.unchanged}, rejected {len(result.rejected)}")
 
