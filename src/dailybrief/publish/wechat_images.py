@@ -97,4 +97,4 @@ def _shrunk(image: Image.Image, what: str) -> Image.Image:
     width, height = image.size
     if width < 64 or height < 64:
         raise PublishError(f"WeChat: {what} cannot be made small enough")
-    return image.resize((max(1, int(width * 0.8)), max(1, int(height * 0.8))), Image.LANCZOS)
+    return image.resize((max(1, int(width * 0.8)), max(1, int(height * 0.8))), Image.Resampling.LANCZOS)
