@@ -193,3 +193,33 @@ def test_a_written_figure_is_read_back(number, unit):
 
 def _now() -> date:
     return datetime.now(timezone.utc).date()
+
+
+# -- the chat message splitter (read only) ----------------------------------------------------
+
+MESSAGE_TEXT = st.lists(
+    st.one_of(
+        st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40),
+        st.sampled_from(["\n", "\n\n", " ", "。", "**bold**", "[link](https://example.com/a_b)", "`code`",
+                         "https://example.com/x?y=1", "中文句子。", "😀", "_it_", "word" * 30]),
+    ),
+    max_size=30,
+).map("".join)
+
+
+@given(MESSAGE_TEXT, st.integers(40, 400))
+def test_split_message_parts_fit_and_keep_plain_text(text, limit):
+    from dailybrief.errors import PublishError
+    from dailybrief.publish.splitter import split_message
+
+    def fits(body: str, label: str) -> bool:
+        return len((body + label).encode("utf-8")) <= limit
+
+    try:
+        parts = split_message(text, fits, "test")
+    except PublishError:
+        return  # the documented refusal: more than the most parts, or a limit under one character
+    assert [p.index for p in parts] == list(range(1, len(parts) + 1))
+    assert all(fits(p.body, p.label) for p in parts)
+    if not any(mark in text for mark in "[]()*_`<>"):  # nothing to degrade: all text is kept
+        assert "".join("".join(p.body.split()) for p in parts) == "".join(text.split())
