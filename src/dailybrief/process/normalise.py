@@ -39,7 +39,15 @@ def strip_controls(text: str) -> str:
     """`text` without control characters (see CONTROL_CHARS); carriage returns become newlines."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text.isascii():
+        # Most feed text: deleting the ASCII controls from the bytes is a tenth of the regex.
+        raw = text.encode("ascii")
+        kept = raw.translate(None, _ASCII_CONTROLS)
+        return text if len(kept) == len(raw) else kept.decode("ascii")
     return CONTROL_CHARS.sub("", text)
+
+
+_ASCII_CONTROLS = bytes([*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F])
 
 
 def canonical_url(url: str) -> str:
