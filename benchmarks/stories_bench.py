@@ -90,6 +90,7 @@ def run_size(n: int) -> dict:
     from dailybrief.process.dedupe import dedupe
     from dailybrief.process.evaluate import bcubed
     from dailybrief.process.stories import cluster_items
+    from dailybrief.process.story_pairs import merge_small_stories
 
     items, vectors, gold = synthetic_day(n)
     row_of = {item.url: i for i, item in enumerate(items)}
@@ -99,6 +100,8 @@ def run_size(n: int) -> dict:
     t1 = time.perf_counter()
     kept_vectors = vectors[[row_of[item.url] for item in deduped.items]]
     result = cluster_items(deduped.items, vectors=kept_vectors)
+    row = {item.url: kept_vectors[k] for k, item in enumerate(deduped.items)}
+    result.stories, _ = merge_small_stories(result.stories, vectors=row)
     t2 = time.perf_counter()
     cpu = time.process_time() - c0
     predicted = {}

@@ -30,6 +30,7 @@ from .novelty import NoveltyResult, earlier_stories, mark_novelty
 from .overrides import apply_overrides
 from .rank import source_weight
 from .stories import cluster_items
+from .story_pairs import merge_small_stories
 from .window import report_window
 
 NOVELTY_DAYS = 7
@@ -56,9 +57,13 @@ def cluster_stories(
     """Cluster deduplicated items, apply the editor's overrides and record the build."""
     embedder = embedder or cached_embedder(store)
     clustered = cluster_items(deduped.items, embedder)
-    stories, applied = apply_overrides(clustered.stories, overrides(store))
+    joined, pairs = merge_small_stories(clustered.stories, embedder)
+    stories, applied = apply_overrides(joined, overrides(store))
     log = [MergeLogEntry("duplicate", m.dropped, m.kept, "", m.score, m.reason) for m in deduped.merges]
     log += [MergeLogEntry("story", m.item_url, m.into_url, m.story_id, m.score, m.reason) for m in clustered.merges]
+    log += [MergeLogEntry("story", url, p.into_url, p.into_id, p.cosine,
+                          f"second pass: cosine {p.cosine:.2f} + signature {', '.join(p.shared)}")
+            for p in pairs for url in p.item_urls]
     log += [
         MergeLogEntry("editor", url, "", a.story, None, f"{a.kind} (override {a.override})")
         for a in applied for url in a.item_urls

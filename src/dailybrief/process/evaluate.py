@@ -39,13 +39,15 @@ def bcubed(predicted: Sequence[Hashable], gold: Sequence[Hashable]) -> BCubed:
 
 
 def evaluate_clustering(items: list, embedder=None) -> BCubed:  # noqa: ANN001 - list[Item]
-    """Dedupe and cluster labelled items (gold label in `extra['story']`) and score the result.
+    """Dedupe and cluster labelled items (gold label in `extra['story']`), fold small stories as
+    the pipeline does (process/story_pairs.py), and score the result.
 
     Items folded into another as syndicated copies take their primary's story. Items with the
     same canonical URL count once, as they would in the store.
     """
     from .dedupe import dedupe
     from .stories import cluster
+    from .story_pairs import merge_small_stories
 
     unique = list({item.url: item for item in items}.values())
     gold = {item.url: str(item.extra.get("story", "")) for item in unique}
@@ -54,7 +56,8 @@ def evaluate_clustering(items: list, embedder=None) -> BCubed:  # noqa: ANN001 -
         raise ValueError(f"{len(missing)} items have no 'story' label, e.g. {missing[0]}")
     deduped = dedupe(unique)
     predicted: dict[str, str] = {}
-    for story in cluster(deduped.items, embedder):
+    stories, _ = merge_small_stories(cluster(deduped.items, embedder), embedder)
+    for story in stories:
         for item in story.items:
             predicted[item.url] = story.id
             for mirror in item.mirrors:
