@@ -236,7 +236,18 @@ class ScheduleSettings(_Strict):
         return ReportSettings._hh_mm(value)
 
 
+class WebSettings(_Strict):
+    """`dailybrief serve`: who may read without logging in, and how sessions behave."""
+
+    public: bool = False  # archive, report pages and search readable without login (read-only)
+    secure_cookies: bool = True  # the session cookie is sent over HTTPS only (browsers exempt 127.0.0.1)
+    session_hours: float = Field(default=12.0, gt=0, le=24 * 30)
+    login_attempts: int = Field(default=5, ge=1)  # failed logins per address and 5 minutes
+
+
 class Settings(_Strict):
+    review: Literal["off", "on", "auto"] = "off"  # on: publish needs approval; auto: when the verifier found something
+    web: WebSettings = Field(default_factory=WebSettings)
     report: ReportSettings = Field(default_factory=ReportSettings)
     organisation: Organisation = Field(default_factory=Organisation)
     relevance: RelevanceSettings = Field(default_factory=RelevanceSettings)

@@ -11,6 +11,7 @@ app, scheduler, worker) shows `exc.message`, the one line a user sees, and nothi
     ├── RenderError      one output format could not be written (names the file or template)
     ├── PublishError     a channel is misconfigured or refused a delivery (names the channel and key)
     ├── ReviewError      a review action is not allowed in the report's current state
+    ├── AuthError        a wrong user name or password (the web app's login)
     └── EvalError        an evaluation set is unusable (names the file and what is missing)
 
 Add a subclass here (not in a stage module) when a new kind of failure needs its own handling;
@@ -68,6 +69,10 @@ class PublishError(DailybriefError):
 
 
 class ReviewError(DailybriefError):
+    pass
+
+
+class AuthError(DailybriefError):
     pass
 
 

@@ -21,8 +21,10 @@ from .process.rank import rank_stories, source_weight
 from .process.relevance import filter_relevant
 from .process.sections import assign_sections_explained
 from .process.engine import cached_embedder, cluster_stories, novelty
+from .process.overrides import Placement
 from .process.window import report_window
 from .store import Store
+from .store.stories import overrides
 from .write.assemble import build_report
 from .write.base import WriteContext
 from .write.extractive import language_warnings
@@ -104,13 +106,15 @@ def build(store: Store, settings: Settings, options: BuildOptions, progress: Pro
         stories = clustered.stories
     with timer.stage("relevance"):
         relevant = filter_relevant(stories, settings, embedder)
+        placement = Placement(overrides(store))  # the editor's drop, pin and move corrections
     with timer.stage("rank"):
-        ranked = rank_stories(relevant.stories, settings, start, end)
+        ranked = rank_stories(placement.select(relevant.stories, stories), settings, start, end)
         # Novelty against the last 7 days of reports: repeats are left out of the report.
         fresh = novelty(store, options.day, language, ranked, embedder, build=clustered.build)
-        ranked = fresh.reportable
+        ranked = placement.select(fresh.reportable, fresh.stories)
     with timer.stage("sections"):
         sections, placements = assign_sections_explained(ranked, settings, language, embedder)
+        sections = placement.move(sections, settings.sections, language, placements)
     with timer.stage("write"):
         writer = options.writer_instance or make_writer(options.writer, settings, store, options)
         context = WriteContext(

@@ -123,6 +123,10 @@ MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0004_llm_cache", _create(llm_cache)),
     ("0005_story_engine", lambda conn: _story_engine(conn)),
     ("publish_0001_deliveries", lambda conn: _publish_deliveries(conn)),
+    ("web_0001_users_sessions", lambda conn: _web("users", "create_user_tables")(conn)),
+    ("web_0002_review", lambda conn: _web("review", "create_review_tables")(conn)),
+    ("web_0003_search", lambda conn: _web("search", "create_search_tables")(conn)),
+    ("web_0004_corrections", lambda conn: _web("corrections", "migrate_corrections")(conn)),
 ]
 
 
@@ -136,3 +140,10 @@ def _publish_deliveries(conn: Connection) -> None:
     from .deliveries import create_deliveries  # defined beside the queries that use it
 
     create_deliveries(conn)
+
+
+def _web(module: str, function: str) -> Callable[[Connection], None]:
+    """A table-creating function of the web app's store modules (defined beside their queries)."""
+    from importlib import import_module
+
+    return getattr(import_module(f"{__package__}.{module}"), function)

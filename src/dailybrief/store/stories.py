@@ -13,7 +13,7 @@ from ..models import Item, Story
 from . import Store, _row_item, now_iso, schema
 from .story_tables import story_builds, story_members, story_merges, story_overrides
 
-OVERRIDE_KINDS = ("split", "merge")
+OVERRIDE_KINDS = ("split", "merge")  # `corrections.add_correction` also records move, drop and pin
 
 
 @dataclass
@@ -51,11 +51,12 @@ class StoryBuild:
 @dataclass
 class Override:
     id: int
-    kind: str  # split | merge
+    kind: str  # split | merge | move | drop | pin
     urls: list[str]
     date: str = ""
     note: str = ""
     created: str = ""
+    target: str = ""  # move: the section id
 
 
 def save_story_build(
@@ -133,10 +134,11 @@ def add_override(store: Store, kind: str, urls: list[str], date: str = "", note:
 
 
 def overrides(store: Store) -> list[Override]:
-    """All editor overrides, oldest first (the order in which builds apply them)."""
+    """The editor overrides not undone, oldest first (the order in which builds apply them)."""
+    query = select(story_overrides).where(story_overrides.c.undone.is_(None)).order_by(story_overrides.c.id)
     with store.engine.connect() as conn:
-        rows = conn.execute(select(story_overrides).order_by(story_overrides.c.id)).all()
-    return [Override(r.id, r.kind, json.loads(r.urls), r.date, r.note, r.created) for r in rows]
+        rows = conn.execute(query).all()
+    return [Override(r.id, r.kind, json.loads(r.urls), r.date, r.note, r.created, r.target) for r in rows]
 
 
 def items_by_url(store: Store, urls: Iterable[str]) -> list[Item]:

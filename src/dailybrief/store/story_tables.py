@@ -54,11 +54,16 @@ story_overrides = Table(
     "story_overrides",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("kind", String, nullable=False),  # split | merge
+    Column("kind", String, nullable=False),  # split | merge | move | drop | pin
     Column("urls", Text, nullable=False),  # JSON array of item URLs
     Column("date", String, nullable=False, default=""),  # the report date it was made on
     Column("note", Text, nullable=False, default=""),
     Column("created", String, nullable=False),
+    # Added by migration web_0004_corrections (see store/corrections.py):
+    Column("author", String, nullable=False, default=""),
+    Column("target", String, nullable=False, default=""),  # move: the section id
+    Column("undone", String),  # when the correction was undone (kept, no longer applied)
+    Column("undone_by", String),
 )
 
 
