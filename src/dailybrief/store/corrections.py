@@ -30,7 +30,7 @@ class Correction:
     undone_by: str | None = None
 
 
-def _row(row) -> Correction:  # noqa: ANN001 - a SQLAlchemy Row
+def _row(row) -> Correction:
     return Correction(row.id, row.kind, json.loads(row.urls), row.date, row.note, row.created,
                       row.author, row.target, row.undone, row.undone_by)
 

@@ -13,7 +13,16 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from sqlalchemy import Column, Connection, Integer, String, Table, Text, UniqueConstraint, select
+from sqlalchemy import (
+    Column,
+    Connection,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    select,
+)
 
 from . import now_iso
 from .schema import metadata
@@ -94,7 +103,7 @@ class ReviewRow:
     approved_at: str | None = None
 
 
-def _version(row) -> Version:  # noqa: ANN001 - a SQLAlchemy Row
+def _version(row) -> Version:
     return Version(row.date, row.language, row.version, row.digest, row.body, row.author, row.created,
                    row.note, json.loads(row.flags))
 

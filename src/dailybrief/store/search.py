@@ -28,7 +28,7 @@ _TERMS = ("大模型", "多模态", "智能体", "英伟达", "开源模型", "�
 
 
 @cache
-def _jieba():  # noqa: ANN202 - the jieba module, initialised once (~1 s)
+def _jieba():
     import logging
 
     import jieba

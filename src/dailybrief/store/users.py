@@ -11,7 +11,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -104,7 +104,7 @@ def authenticate(store: Store, name: str, password: str) -> User:
 
 def start_session(store: Store, user: User, hours: float) -> Session:
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     expires = (now + timedelta(hours=hours)).isoformat(timespec="seconds")
     with store.engine.begin() as conn:
         conn.execute(delete(sessions).where(sessions.c.expires < now.isoformat(timespec="seconds")))
@@ -115,7 +115,7 @@ def start_session(store: Store, user: User, hours: float) -> Session:
 
 def session_for(store: Store, token: str) -> Session | None:
     """The live session behind a cookie token, or None (unknown or expired)."""
-    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    now = datetime.now(UTC).isoformat(timespec="seconds")
     query = (select(sessions.c.csrf, sessions.c.expires, users.c.name, users.c.role)
              .join(users, users.c.name == sessions.c.user)
              .where((sessions.c.token_hash == _digest(token)) & (sessions.c.expires > now)))
