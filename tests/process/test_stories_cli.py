@@ -29,13 +29,13 @@ def test_stories_list_split_and_merge(tmp_path):
     assert "https://arxiv.org/abs/2604.14187" in listing and "merge story" in listing and "stories," in listing
     parcae_zh = "https://www.qbitai.com/2026/04/38702.html"
     out = run("stories", "split", parcae_zh, "--date", "2026-04-17", home=tmp_path)
-    assert "override 1: split 1 item(s)" in out
+    assert "correction 1: split 1 item(s)" in out
     after = run("stories", "--date", "2026-04-17", home=tmp_path)
     lines = after.splitlines()
     at = next(i for i, line in enumerate(lines) if parcae_zh in line)
     assert lines[at - 1].lstrip()[0].isdigit() and not lines[at + 1].startswith("       ")  # alone
     out = run("stories", "merge", parcae_zh, "https://arxiv.org/abs/2604.14187", home=tmp_path)
-    assert "override 2: merge 2 item(s)" in out
+    assert "correction 2: merge 2 item(s)" in out
     run("stories", "--date", "2026-04-17", "--rebuild", home=tmp_path)
     merged = run("stories", "--date", "2026-04-17", home=tmp_path).splitlines()
     at = next(i for i, line in enumerate(merged) if parcae_zh in line)
