@@ -47,11 +47,11 @@ class Newsroom:
 
     def login(self, name: str = "alice") -> httpx.Client:
         """An HTTP client logged in as `name` (cookies passed by hand: they are Secure)."""
-        client = httpx.Client(base_url=self.url, timeout=30)
+        client = httpx.Client(base_url=self.url, timeout=120)
         page = client.get("/login")
         csrf = page.cookies["db_csrf"]
-        reply = client.post("/login", data={"name": name, "password": PASSWORD, "csrf": csrf, "next": "/"},
-                            cookies={"db_csrf": csrf})
+        client.cookies.set("db_csrf", csrf)
+        reply = client.post("/login", data={"name": name, "password": PASSWORD, "csrf": csrf, "next": "/"})
         assert reply.status_code == 303, reply.text
         client.cookies.set("db_session", reply.cookies["db_session"])
         return client
@@ -93,11 +93,11 @@ def built_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with Store.open(home) as store:  # stored as a source could deliver it (import would clean the markup)
         store.upsert_items([Item.model_validate(HOSTILE)])
     config = home / "dailybrief.toml"
-    config.write_text(config.read_text("utf-8").replace('review = "off"', 'review = "on"'), "utf-8")
+    config.write_text(config.read_text("utf-8").replace('review = "off"', 'review = "on"', 1), "utf-8")
     assert cli(home, "import", str(items)).returncode == 0
     built = cli(home, "build", "--date", DAY, "--out", str(home / "reports"))
     assert built.returncode == 0, built.stderr
-    for name, role in (("alice", "editor"), ("victor", "viewer")):
+    for name, role in (("alice", "admin"), ("victor", "viewer")):
         added = cli(home, "users", "add", name, "--role", role, "--password-stdin", stdin=PASSWORD + "\n")
         assert added.returncode == 0, added.stderr
     return home
