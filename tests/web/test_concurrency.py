@@ -82,4 +82,6 @@ def test_web_app_scheduler_loop_and_cli_build_at_once(built_home, tmp_path):
         assert "locked" not in out.lower(), f"{name}: {out[-2000:]}"
     assert build.returncode == 0, build_out[-2000:]
     assert loop.returncode == 0 and "loop rounds" in loop_out
-    assert len(statuses) > 10 and all(s in (200, 303) for s in statuses), statuses
+    # 409: an edit made from a page loaded before the concurrent build stored a new version
+    assert len(statuses) > 10 and all(s in (200, 303, 409) for s in statuses), statuses
+    assert statuses.count(303) >= 2  # edits did get saved while the others were writing
