@@ -25,11 +25,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from web.conftest import PASSWORD, cli, start_server, stop_server  # noqa: E402
+from web.conftest import PASSWORD, cli, start_server, stop_server
 
-from dailybrief.cli import sample_path  # noqa: E402
-from dailybrief.importer import read_file  # noqa: E402
-from dailybrief.store import Store  # noqa: E402
+from dailybrief.app.build import sample_path
+from dailybrief.importer import read_file
+from dailybrief.store import Store
 
 DAYS = 30
 LAST = date(2026, 4, 17)
@@ -62,7 +62,7 @@ def measure(room, paths: list[str], clients: int) -> tuple[list[float], float]:
     lock = threading.Lock()
     latencies: list[float] = []
 
-    def work(client) -> None:  # noqa: ANN001 - httpx.Client
+    def work(client) -> None:
         while True:
             with lock:
                 path = next(todo, None)

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from dailybrief.cli import sample_path
+from dailybrief.app.build import sample_path
 from dailybrief.models import Item
 from dailybrief.store import Store
 

@@ -7,7 +7,6 @@ import sqlite3
 import subprocess
 import sys
 import threading
-import time
 
 from .conftest import DAY, start_server, stop_server
 

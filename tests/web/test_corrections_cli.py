@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from itemfiles import SAMPLE
 
 from dailybrief.app.corrections import correct, list_corrections, undo
 from dailybrief.config import load_settings
@@ -17,7 +18,6 @@ from dailybrief.store import Store
 from dailybrief.store.stories import latest_story_build
 
 from .conftest import cli
-from itemfiles import SAMPLE
 
 DAY = "2026-04-17"
 PARCAE_ZH = "https://www.qbitai.com/2026/04/38702.html"

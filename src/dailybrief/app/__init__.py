@@ -11,7 +11,13 @@ line to show.
     reports    verify or re-render a stored report.json
     collect    collect every source; `run` = collect then build
     sources    add, list, remove, test, import/export OPML
-    stories    list a date's stories; split/merge corrections
+    stories    list a date's stories
+    corrections  split, merge, move, drop, pin a story; list and undo corrections; the story browser
+    review     review states, edits verified on save, versions and diffs, the publish gate
+    archive    stored reports by date, the report page and its formats (web app)
+    search     full-text search over reports and items (web app)
+    accounts   web app users and sessions
+    builds     what each stored build did (web app)
     evaluate   clustering quality on a labelled file
 
 Add a use case as a function in the module of its area (or a new `app/<area>.py`), taking a

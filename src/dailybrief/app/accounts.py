@@ -26,3 +26,13 @@ def session(store: Store, token: str) -> Session | None:
 
 def log_out(store: Store, token: str) -> None:
     us.end_session(store, token)
+
+
+def login_name() -> str:
+    """Who runs a command, for the records of corrections and approvals ("" when unknown)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return ""

@@ -9,23 +9,13 @@ from datetime import date
 
 from ..config import Settings
 from ..errors import InputError
-from ..process.engine import latest_build, stories_for_day
 from ..process.normalise import canonical_url
 from ..store import Store
 from ..store.corrections import Correction, add_correction, corrections, undo_correction
 from ..store.stories import MergeLogEntry, StoryBuild, items_by_url
+from .stories import story_build
 
 KINDS = ("split", "merge", "move", "drop", "pin")
-
-
-def story_build(store: Store, settings: Settings, day: date, rebuild: bool = False) -> StoryBuild:
-    """The day's latest story build (clustering the day first when it has none, or on `rebuild`)."""
-    build = None if rebuild else latest_build(store, day)
-    if build is None:
-        stories_for_day(store, settings, day)
-        build = latest_build(store, day)
-    assert build is not None
-    return build
 
 
 def resolve_refs(store: Store, settings: Settings, refs: list[str], day: date | None) -> list[str]:

@@ -11,7 +11,7 @@ from ..config import SourceSpec
 from ..store.sources import SourceStatus
 from .context import Workspace
 
-__all__ = ["OpmlImport", "SourceStatus", "SourceTest", "add", "export_opml", "import_opml", "list_all", "remove", "try_source"]
+__all__ = ["OpmlImport", "SourceStatus", "SourceTest", "add", "export_opml", "import_opml", "list_all", "kinds", "remove", "try_source"]
 
 
 def add(
@@ -52,3 +52,10 @@ def import_opml(ws: Workspace, file: Path) -> OpmlImport:
 def export_opml(ws: Workspace) -> str:
     """Every source as an OPML document."""
     return commands.export_opml(ws.home, ws.settings)
+
+
+def kinds() -> list[str]:
+    """The source kinds `add` accepts (built in and from plugins)."""
+    from ..collect.base import known_kinds
+
+    return known_kinds()

@@ -6,8 +6,9 @@ from fastapi import APIRouter, Form
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from ..app import Workspace
+from ..app import sources as source_cases
 from ..app.builds import builds
-from ..collect import commands
 from ..errors import DailybriefError
 from .pages import web_of
 
@@ -18,11 +19,9 @@ def _sources_page(request: Request, status: int = 200, error: str = "", done: st
                   form: dict[str, str] | None = None) -> Response:
     web = web_of(request)
     v = web.visitor(request)
-    sources = commands.list_sources(web.home, web.settings)
-    from ..collect.base import known_kinds
-
+    sources = source_cases.list_all(Workspace(web.home))
     return web.render(request, v, "sources.html", status, sources=sources, error=error, done=done, tested=tested,
-                      kinds=known_kinds(), form=form or {})
+                      kinds=source_cases.kinds(), form=form or {})
 
 
 @router.get("/sources")
@@ -41,7 +40,7 @@ def sources_add(request: Request, csrf: str = Form(""), name: str = Form(""), ur
     except ValueError:
         return _sources_page(request, 400, error=f"weight: expected a number, got {weight!r}", form=form)
     try:
-        spec = commands.add_source(web.home, web.settings, name, url, kind, value, lang.strip())
+        spec = source_cases.add(Workspace(web.home), name, url, kind, value, lang.strip())
     except DailybriefError as exc:
         return _sources_page(request, 400, error=str(exc), form=form)
     return RedirectResponse(f"/sources?done=added {spec.name}", 303)
@@ -52,7 +51,7 @@ def sources_test(request: Request, csrf: str = Form(""), name: str = Form("")) -
     web = web_of(request)
     web.form_visitor(request, csrf, "admin")
     try:
-        tested = commands.test_source(web.home, web.settings, name)
+        tested = source_cases.try_source(Workspace(web.home), name)
     except DailybriefError as exc:
         return _sources_page(request, 400, error=str(exc))
     return _sources_page(request, tested=tested)
@@ -63,7 +62,7 @@ def sources_remove(request: Request, csrf: str = Form(""), name: str = Form(""))
     web = web_of(request)
     web.form_visitor(request, csrf, "admin")
     try:
-        commands.remove_source(web.home, web.settings, name)
+        source_cases.remove(Workspace(web.home), name)
     except DailybriefError as exc:
         return _sources_page(request, 400, error=str(exc))
     return RedirectResponse(f"/sources?done=removed {name}", 303)
