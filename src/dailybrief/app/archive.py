@@ -15,7 +15,7 @@ from sqlalchemy import select
 from ..errors import InputError
 from ..models import Report
 from ..store import Store, schema
-from ..store.review import digest
+from ..store.review import digest, report_body
 
 FORMATS = {"pdf": "report.pdf", "md": "report.md", "txt": "report.txt", "json": "report.json",
            "wechat": "report.wechat.html"}
@@ -49,9 +49,8 @@ def archive(store: Store, limit: int = 400) -> list[Entry]:
 
 def stored_report(store: Store, day: str, language: str) -> tuple[Report, str]:
     """The current report and the digest of its body; InputError when there is none."""
-    t = schema.reports
     with store.engine.connect() as conn:
-        body = conn.execute(select(t.c.report).where((t.c.date == day) & (t.c.language == language))).scalar()
+        body = report_body(conn, day, language)
     if body is None:
         raise InputError(f"{day} ({language}): no report for this date")
     return Report.model_validate_json(body), digest(body)

@@ -47,9 +47,8 @@ class ReviewStatus:
 
 
 def _stored(store: Store, day: str, language: str) -> tuple[str, Report]:
-    t = schema.reports
     with store.engine.connect() as conn:
-        body = conn.execute(select(t.c.report).where((t.c.date == day) & (t.c.language == language))).scalar()
+        body = rs.report_body(conn, day, language)
     if body is None:
         raise InputError(f"{day} ({language}): no report stored for this date (build it first)")
     return body, Report.model_validate_json(body)

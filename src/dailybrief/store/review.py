@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 
 from . import now_iso
+from . import schema
 from .schema import metadata
 
 STATES = ("draft", "in_review", "approved", "published")
@@ -132,6 +133,12 @@ def add_version(conn: Connection, date: str, language: str, body: str, *, author
               "flags": json.dumps(flags or [], ensure_ascii=False)}
     conn.execute(report_versions.insert().values(**values))
     return Version(date, language, number, values["digest"], body, author, values["created"], note, flags or [])
+
+
+def report_body(conn: Connection, date: str, language: str) -> str | None:
+    """The stored report.json of a date and language (the current version), or None."""
+    t = schema.reports
+    return conn.execute(select(t.c.report).where((t.c.date == date) & (t.c.language == language))).scalar()
 
 
 def review_row(conn: Connection, date: str, language: str) -> ReviewRow | None:
