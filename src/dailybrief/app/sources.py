@@ -8,10 +8,12 @@ from pathlib import Path
 from ..collect import commands
 from ..collect.commands import OpmlImport, SourceTest
 from ..config import SourceSpec
+from ..errors import CollectError
+from ..store.pauses import pause_source, paused_sources, resume_source
 from ..store.sources import SourceStatus
 from .context import Workspace
 
-__all__ = ["OpmlImport", "SourceStatus", "SourceTest", "add", "export_opml", "import_opml", "list_all", "kinds", "remove", "try_source"]
+__all__ = ["OpmlImport", "SourceStatus", "SourceTest", "add", "export_opml", "import_opml", "list_all", "kinds", "pause", "paused", "remove", "resume", "try_source"]
 
 
 def add(
@@ -59,3 +61,23 @@ def kinds() -> list[str]:
     from ..collect.base import known_kinds
 
     return known_kinds()
+
+
+def pause(ws: Workspace, name: str, by: str = "") -> None:
+    """Pause a source: `collect` skips it until it is resumed."""
+    if name not in {s.name for s in list_all(ws)}:
+        raise CollectError(f"no source named {name!r}")
+    with ws.store() as store:
+        pause_source(store, name, by)
+
+
+def resume(ws: Workspace, name: str) -> None:
+    with ws.store() as store:
+        if not resume_source(store, name):
+            raise CollectError(f"{name!r} is not paused")
+
+
+def paused(ws: Workspace) -> dict[str, tuple[str, str]]:
+    """Paused source names → (since, by)."""
+    with ws.store() as store:
+        return paused_sources(store)

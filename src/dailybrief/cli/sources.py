@@ -1,4 +1,4 @@
-"""`sources ...`: add, list, remove, test and OPML import/export of the sources `collect` reads."""
+"""`sources ...`: add, list, remove, pause, resume, test and OPML import/export of the sources `collect` reads."""
 
 from __future__ import annotations
 
@@ -57,6 +57,22 @@ def remove(name: Annotated[str, typer.Argument(help="A source added with `source
     """Remove a source added by command."""
     sources_app.remove(workspace(), name)
     say(f"removed {name}")
+
+
+@group.command("pause")
+def pause(name: Annotated[str, typer.Argument(help="A source name (from dailybrief.toml or `sources add`).")]) -> None:
+    """Pause a source: `collect` skips it until `sources resume NAME`."""
+    from ..app.accounts import login_name
+
+    sources_app.pause(workspace(), name, login_name())
+    say(f"paused {name}; collect skips it until `dailybrief sources resume {name}`")
+
+
+@group.command("resume")
+def resume(name: Annotated[str, typer.Argument(help="A paused source.")]) -> None:
+    """Resume a paused source."""
+    sources_app.resume(workspace(), name)
+    say(f"resumed {name}")
 
 
 @group.command("test")

@@ -25,6 +25,7 @@ from ..models import Item
 from ..process.normalise import canonical_url
 from ..store import Store
 from ..store import sources as source_store
+from ..store.pauses import paused_sources
 from ..store.sources import SourceStatus
 from .base import FetchOutcome, SourceContext, known_kinds, prepared, source_for
 from .http import FetchRecord, make_client
@@ -77,6 +78,9 @@ def collect(
         specs = all_sources(store, settings)
         if source is not None:
             specs = [_find(specs, source)]
+        else:  # paused sources wait (store/pauses.py); naming one with --source still fetches it
+            paused = paused_sources(store)
+            specs = [spec for spec in specs if spec.name not in paused]
         return asyncio.run(
             collect_async(
                 store,

@@ -127,6 +127,7 @@ MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("web_0002_review", lambda conn: _web("review", "create_review_tables")(conn)),
     ("web_0003_search", lambda conn: _web("search", "create_search_tables")(conn)),
     ("web_0004_corrections", lambda conn: _web("corrections", "migrate_corrections")(conn)),
+    ("web_0005_source_pauses", lambda conn: _web("pauses", "create_pause_table")(conn)),
 ]
 
 

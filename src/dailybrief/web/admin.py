@@ -19,8 +19,9 @@ def _sources_page(request: Request, status: int = 200, error: str = "", done: st
                   form: dict[str, str] | None = None) -> Response:
     web = web_of(request)
     v = web.visitor(request)
-    sources = source_cases.list_all(Workspace(web.home))
-    return web.render(request, v, "sources.html", status, sources=sources, error=error, done=done, tested=tested,
+    ws = Workspace(web.home)
+    sources, paused = source_cases.list_all(ws), source_cases.paused(ws)
+    return web.render(request, v, "sources.html", status, sources=sources, paused=paused, error=error, done=done, tested=tested,
                       kinds=source_cases.kinds(), form=form or {})
 
 
@@ -55,6 +56,20 @@ def sources_test(request: Request, csrf: str = Form(""), name: str = Form("")) -
     except DailybriefError as exc:
         return _sources_page(request, 400, error=str(exc))
     return _sources_page(request, tested=tested)
+
+
+@router.post("/sources/pause")
+def sources_pause(request: Request, csrf: str = Form(""), name: str = Form(""), action: str = Form("pause")) -> Response:
+    web = web_of(request)
+    v = web.form_visitor(request, csrf, "admin")
+    try:
+        if action == "resume":
+            source_cases.resume(Workspace(web.home), name)
+        else:
+            source_cases.pause(Workspace(web.home), name, v.user.name)
+    except DailybriefError as exc:
+        return _sources_page(request, 400, error=str(exc))
+    return RedirectResponse(f"/sources?done={'resumed' if action == 'resume' else 'paused'} {name}", 303)
 
 
 @router.post("/sources/remove")
