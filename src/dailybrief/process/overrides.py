@@ -17,7 +17,7 @@ from typing import Protocol
 
 from ..config import SectionSpec
 from ..models import Item, Section, Story
-from .sections import Assignment, section_importance
+from .sections import Assignment, section_importance, section_order
 from .stories import story_id
 
 
@@ -133,6 +133,7 @@ class Placement:
         """Sections with each moved story in its target section (created when the day had none);
         the moved stories' `assignments` say so."""
         explained = {a.story: a for a in assignments}
+        moved = False
         by_id = {s.id: s for s in sections}
         spec_by_id = {s.id: s for s in specs}
         for section in list(sections):
@@ -141,6 +142,7 @@ class Placement:
                 if last is None or last.target == section.id or last.target not in spec_by_id:
                     continue
                 section.stories.remove(story)
+                moved = True
                 target = by_id.get(last.target)
                 if target is None:
                     spec = spec_by_id[last.target]
@@ -151,8 +153,10 @@ class Placement:
                 if story.id in explained:
                     explained[story.id].section = target.id
                     explained[story.id].reason = f"editor move (override {last.id})"
+        if not moved:
+            return sections  # the report order stays as assigned
         out = [s for s in by_id.values() if s.stories]
         for section in out:
             section.stories.sort(key=lambda st: (-st.importance, st.id))
             section.importance = section_importance([st.importance for st in section.stories])
-        return sorted(out, key=lambda s: (s.id == "other", -s.importance, s.id))
+        return sorted(out, key=lambda s: (s.id == "other", *section_order(s)))

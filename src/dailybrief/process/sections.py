@@ -191,10 +191,15 @@ def assign_sections_explained(
     sections = [_section(by_id[sid], members, language) for sid, members in buckets.items() if sid != OTHER]
     # The day's lead story opens the report: sections by their most important story, ties by
     # their combined weight.
-    sections.sort(key=lambda sec: (-max(s.importance for s in sec.stories), -sec.importance, sec.id))
+    sections.sort(key=section_order)
     if buckets.get(OTHER):
         sections.append(_section(other_spec, buckets[OTHER], language))
     return sections, assignments
+
+
+def section_order(section: Section) -> tuple[float, float, str]:
+    """Report order of sections: by their most important story, then their importance."""
+    return (-max(s.importance for s in section.stories), -section.importance, section.id)
 
 
 def section_importance(story_importances: list[float]) -> float:
