@@ -32,6 +32,7 @@ from typing import Any
 from ..models import Item, Section, Story
 from ..process.furniture import clean_text, display_title, furniture_reason
 from ..process.rank import KIND_WEIGHTS
+from ..process.stories import story_text
 from .base import WriteContext, register
 from .draft import Draft, DraftParagraph, DraftSection, DraftSentence
 from .editing import (
@@ -51,10 +52,10 @@ from .verify import check_claims, source_text
 REDUNDANT = 0.45  # bigram Jaccard above which a sentence repeats one already chosen
 SAME_FACT = 0.35  # above which another item is cited for the same sentence
 MMR_WEIGHT = 0.8  # how much closeness to the section's chosen sentences costs
-CROSS_LANGUAGE_FACT = 0.55  # embedding cosine above which a sentence in another language may say the same
+CROSS_LANGUAGE_FACT = 0.55  # sentence-to-item cosine above which an item in another language may say the same
 MAX_CROSS_LANGUAGE = 2  # such citations per sentence, the closest first
 MAX_ITEMS = 12  # items of a story read for sentences, best first
-MAX_SUPPORT_ITEMS = 4  # other-language items searched for cross-language support
+MAX_SUPPORT_ITEMS = 4  # closest other-language items checked for cross-language support
 SENTENCES_PER_ITEM = 12
 QUOTE_SENTENCES = 2  # at most this many sentences of one item in a report
 QUOTE_SHARE = 0.30  # and at most this share of its text
@@ -71,10 +72,15 @@ _DATELINE = re.compile(
     # Press-wire openers: "PALO ALTO, Calif.--(BUSINESS WIRE)--", "SANTA CLARA, Calif., April 16,
     # 2026 (GLOBE NEWSWIRE) --".
     r"|^[A-Z][A-Za-z0-9 .,]{2,80}?-*\((?:BUSINESS WIRE|GLOBE NEWSWIRE|PR NEWSWIRE|PRNewswire)\)\s*-+\s*"
+    # A bracketed desk tag: "〔財經頻道／綜合報導〕", "【新智元导读】".
+    r"|^[〔【\[][^〕】\]]{1,16}[〕】\]]\s*"
+    # A date and a dash: "2026 年 2 月 18 日 —— ", "Feb. 18, 2026 — ".
+    r"|^(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日\s*[—–-]+\s*"
+    r"|^[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4}\s*[—–-]+\s*"
 )
 # A sentence in a company's own voice ("we're releasing") or about the item itself ("this post
 # explains", "the thread asks") reads wrongly in a third-person report.
-_FIRST_PERSON = re.compile(r"\b(?:[Ww]e|[Ww]e're|[Ww]e've|[Oo]ur|us|I|I'm|[Mm]y)\b|我们|我司|笔者|小编")
+_FIRST_PERSON = re.compile(r"\b(?:[Ww]e|[Ww]e're|[Ww]e've|[Oo]ur|us|I|I'm|[Mm]y)\b|我们|我們|我司|笔者|筆者|小编|小編")
 _META = re.compile(
     r"^(?:in )?(?:this|the) (?:[\w-]+ ){0,2}(?:post|article|video|segment|episode|thread|poster|"
     r"summary|week's|newsletter)\b|^本文|^这篇(?:文章|帖子)|^帖子|^楼主|^视频中",
@@ -277,9 +283,10 @@ def _quoted(cand: _Candidate, language: str) -> str:
     """A sentence in another language as an attributed quotation."""
     forms = _ATTRIBUTION[language]
     lead = forms.get(cand.item.source_kind, forms[""]).format(source=cand.item.source or "原文")
+    body = cand.text.strip().replace("“", "‘").replace("”", "’")  # quotes inside a quote
     if language == "zh":
-        return f"{lead}：“{cand.text.strip()}”。"
-    return f"{lead}: “{cand.text.strip()}”"
+        return f"{lead}：“{body}”。"
+    return f"{lead}: “{body}”"
 
 
 @dataclass
@@ -314,9 +321,12 @@ def pick_sentences(
     year = year or max(it.published.year for it in story.items)
     sentences = []
     for cand in chosen:
-        text = _dated(cand, timezone, year) if cand.lang == language else _quoted(cand, language)
+        # A sentence in another language, or in a company's own voice ("我們很高興……"), is
+        # quoted with its attribution; the report's own voice is the third person.
+        quote = cand.lang != language or bool(_FIRST_PERSON.search(cand.text))
+        text = _quoted(cand, language) if quote else _dated(cand, timezone, year)
         sentences.append(DraftSentence(text=text, sources=[cand.item.url, *_same_fact(cand, items, texts)],
-                                       kind="copied" if cand.lang == language else "quote"))
+                                       kind="quote" if quote else "copied"))
     if embedder is not None:
         extra = _cross_language_sources(sentences, items, language, embedder, texts)
         for sentence, urls in zip(sentences, extra):
@@ -333,42 +343,42 @@ def _same_fact(cand: _Candidate, items: list[Item], texts: _Texts) -> list[str]:
 def _cross_language_sources(
     sentences: list[DraftSentence], items: list[Item], language: str, embedder: Any, texts: _Texts
 ) -> list[list[str]]:
-    """For each sentence, the items in other languages that state the same fact: a sentence of
-    theirs is close in the multilingual embedding space, and the item's text supports every
-    figure and name of the sentence by the verifier's own rules. Only the best
-    `MAX_SUPPORT_ITEMS` such items are searched, so the cost does not grow with the story.
-    Sentences without a figure or a name get no such citation: the rules would accept any item."""
-    support = [it for it in items if it.lang != language][:MAX_SUPPORT_ITEMS]
-    others = [(item, s) for item in support for s in texts.sentences(item) if lang_of(s) != language]
-    claims = [s for s in sentences if _facts(s.text)]
+    """For each sentence, the items in other languages that state the same fact: the item (its
+    title and opening, the vector the story stage already computed and cached) is close to the
+    sentence in the multilingual embedding space, and its text supports every figure and name of
+    the sentence by the verifier's own rules. Only the sentences are embedded — a few per story —
+    so the cost does not grow with the story. Sentences without a figure or a name get no such
+    citation: the rules would accept any item for them."""
+    support = [it for it in items if it.lang != language]
+    claims = [s for s in sentences if s.kind == "copied" and _facts(s.text)]
     found: dict[int, list[str]] = {}
-    if claims and others:
-        similarity = embedder.embed([s.text for s in claims]) @ embedder.embed([s for _, s in others]).T
+    if claims and support:
+        similarity = embedder.embed([s.text for s in claims]) @ embedder.embed([story_text(it) for it in support]).T
         for row, sentence in zip(similarity, claims):
             urls: list[str] = []
-            for j in row.argsort()[::-1][:4]:
+            for j in row.argsort()[::-1][:MAX_SUPPORT_ITEMS]:
                 if len(urls) == MAX_CROSS_LANGUAGE or row[j] < CROSS_LANGUAGE_FACT:
                     break
-                item = others[j][0]
-                if item.url not in urls and not check_claims(sentence.text, [source_text(item)]):
-                    urls.append(item.url)
+                if not check_claims(sentence.text, [source_text(support[j])]):
+                    urls.append(support[j].url)
             found[id(sentence)] = urls
     return [found.get(id(s), []) for s in sentences]
 
 
-def story_heading(story: Story, language: str) -> str:
+def story_heading(story: Story, language: str, name: str = "") -> str:
     """The story's title in the report language when one of its items has one, forum tags
-    removed."""
+    removed; else the story's name, when it has one (a list lead in the report language)."""
     titled = next((it for it in story.items if it.title == story.title), story.lead)
     if titled.lang == language:
         return display_title(story.title)
-    return display_title(next((it.title for it in story.items if it.lang == language), story.title))
+    native = next((it.title for it in story.items if it.lang == language), None)
+    return display_title(native or name or story.title)
 
 
 def language_counts(sections: list[DraftSection], language: str) -> dict[str, Any]:
     """How many prose sentences are not in the report language, and why (build summary)."""
     sentences = [s for sec in sections for p in sec.paragraphs for s in p.sentences]
-    quoted = [s for s in sentences if s.kind == "quote"]
+    quoted = [s for s in sentences if s.kind == "quote" and lang_of(s.text[s.text.find("“"):]) != language]
     foreign = [s for s in sentences if s.kind == "copied" and lang_of(s.text) != language]
     return {
         "language": language,
@@ -429,7 +439,7 @@ class ExtractiveWriter:
         texts = getattr(self, "_texts", None) or _Texts()
         stories = section.stories[: min(report.stories_per_section, report.max_paragraphs)]
         everyone = [s for sec in (day or [section]) for s in sec.stories]
-        names = [story_name(story, everyone) for story in stories]
+        names = [story_name(story, everyone, rank_items(story)[:MAX_ITEMS]) for story in stories]
         state = _Section()
         options = {"state": state, "texts": texts, "timezone": report.timezone, "year": int(context.date[:4])}
 
@@ -437,8 +447,8 @@ class ExtractiveWriter:
             return pick_sentences(story, language, limit, context.embedder, **options)
 
         if len(stories) >= 3:
-            paragraphs = [DraftParagraph(lead=story_heading(story, language), sentences=pick(story, 3))
-                          for story in stories]
+            paragraphs = [DraftParagraph(lead=story_heading(story, language, name), sentences=pick(story, 3))
+                          for story, name in zip(stories, names)]
             layout = "list"
         elif len(stories) == 2:
             paragraphs = [DraftParagraph(sentences=pick(story, 4)) for story in stories]
@@ -450,12 +460,13 @@ class ExtractiveWriter:
             if sentences[half:]:
                 paragraphs.append(DraftParagraph(sentences=sentences[half:]))
             layout = "prose"
-        lead = data_lead(stories[0], names[0], language, report.timezone)
+        lead = data_lead(stories[0], names[0], language, report.timezone, rank_items(stories[0])[:MAX_ITEMS])
         if lead is not None and paragraphs:
             paragraphs[0].sentences.insert(0, lead)
         return DraftSection(
             id=section.id,
-            title=section_title(section.title, names, language, [source_text(it) for s in stories for it in s.items]),
+            title=section_title(section.title, names, language,
+                                [source_text(it) for s in stories for it in rank_items(s)[:MAX_ITEMS]]),
             paragraphs=[p for p in paragraphs if p.sentences],
             layout=layout,
             story_ids=[s.id for s in stories],

@@ -17,7 +17,7 @@ from ..models import Item, Story
 from .draft import DraftSentence
 from .verify import check_claims, source_text
 
-_TOKEN = r"[A-Z][\w.+\-]*|[a-z]+[A-Z][\w.+\-]*|\d[\w.+\-]*"
+_TOKEN = r"[A-Z][A-Za-z0-9.+\-]*|[a-z]+[A-Z][A-Za-z0-9.+\-]*|\d[A-Za-z0-9.+\-]*"
 _NAME = re.compile(rf"(?:{_TOKEN})(?: (?:{_TOKEN}))*")
 # Title-case words that are no names.
 _TITLE_WORDS = {
@@ -50,11 +50,13 @@ def _names(title: str) -> list[str]:
     return out + _CJK_NAME.findall(title)
 
 
-def story_name(story: Story, others: list[Story]) -> str:
+def story_name(story: Story, others: list[Story], read: list[Item] | None = None) -> str:
     """The short name a story goes by: the name its items' titles share most, and other stories
-    of the day share least (a company's name usually names several stories; its product, one)."""
+    of the day share least (a company's name usually names several stories; its product, one).
+    Only `read` (the story's items the writer reads, best first) are looked at."""
+    items = read or story.items
     mentions: Counter[str] = Counter()
-    for item in story.items:
+    for item in items:
         for name in set(_names(item.title)):
             mentions[name] += 1
     if not mentions:
@@ -62,10 +64,15 @@ def story_name(story: Story, others: list[Story]) -> str:
     other_titles = [" ".join(it.title for it in s.items).lower() for s in others if s.id != story.id]
 
     def weight(name: str) -> float:
-        text_hits = sum(1 for it in story.items if name.lower() in f"{it.title} {it.text[:400]}".lower())
+        text_hits = sum(1 for it in items if name.lower() in f"{it.title} {it.text[:400]}".lower())
         shared = sum(1 for titles in other_titles if name.lower() in titles)
         digits = 0.4 if re.search(r"\d", name) else 0.0
-        return mentions[name] + 0.5 * text_hits - 1.2 * shared + digits + 0.1 * len(name.split())
+        # A name is written the same way in the text; title-case words found only in headlines
+        # are no names ("Data Centre Capacity", "Irrationality", "APP").
+        pattern = re.compile(rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z0-9])")
+        in_text = any(pattern.search(it.text) for it in items)
+        headline_only = 0.0 if in_text else -1.5
+        return mentions[name] + 0.5 * text_hits - 1.2 * shared + digits + 0.1 * len(name.split()) + headline_only
 
     return max(mentions, key=lambda n: (weight(n), len(n)))
 
@@ -73,7 +80,12 @@ def story_name(story: Story, others: list[Story]) -> str:
 def section_title(theme: str, names: list[str], language: str, sources: list[str]) -> str:
     """"主题：A、B 与 C" / "Theme: A, B and C" — the theme alone when no story has a name. A name
     the section's items (`sources`, their texts) do not support by the verifier's rules is left out."""
-    names = [n for n in dict.fromkeys(names) if n and not check_claims(n, sources)][:3]
+    kept: list[str] = []
+    for name in dict.fromkeys(names):
+        # one name per product line: "Gemini 3" makes "Gemini 3.0" redundant
+        if name and not check_claims(name, sources) and not any(name.split()[0] == k.split()[0] for k in kept):
+            kept.append(name)
+    names = kept[:3]
     if not names:
         return theme
     if language == "zh":
@@ -84,8 +96,10 @@ def section_title(theme: str, names: list[str], language: str, sources: list[str
 
 
 def _spaced(name: str) -> str:
-    """A Latin name set off by spaces in Chinese text; a Chinese one is not."""
-    return f" {name} " if re.search(r"[A-Za-z0-9]", name[:1] + name[-1:]) else name
+    """A name set off by a space on each side that is Latin, in Chinese text."""
+    left = " " if re.match(r"[A-Za-z0-9(]", name[:1]) else ""
+    right = " " if re.match(r"[A-Za-z0-9)]", name[-1:]) else ""
+    return f"{left}{name}{right}"
 
 
 def _outlets(items: list[Item]) -> list[Item]:
@@ -106,21 +120,21 @@ def _clauses(story: Story, name: str, language: str, timezone: str) -> list[tupl
     zh = language == "zh"
     subject = (_spaced(name) if zh else name) if name else ("这一事件" if zh else "the story")
     by = _spaced(first.source)
-    out = [(f"{subject.strip()}由{by}于 {when.month} 月 {when.day} 日最早报道" if zh
+    out = [(f"{subject.lstrip()}由{by}于 {when.month} 月 {when.day} 日最早报道" if zh
             else f"{first.source} reported {subject} first, on {when.strftime('%B')} {when.day}", [first]),
-           (f"{subject.strip()}由{by}最早报道" if zh else f"{first.source} reported {subject} first", [first])]
+           (f"{subject.lstrip()}由{by}最早报道" if zh else f"{first.source} reported {subject} first", [first])]
     followers = [it for it in outlets[1:4] if it.source]
     if followers:
         listed = "、".join(it.source for it in followers) if zh else ", ".join(it.source for it in followers)
         more = len(outlets) - 1 > len(followers)
         tail = ("等媒体" if zh else " and others") if more else ""
-        out.append((f"{listed}{tail}随后跟进" if zh else f"followed by {listed}{tail}", followers))
+        out.append((f"{_spaced(listed).lstrip()}{tail}随后跟进" if zh else f"followed by {listed}{tail}", followers))
     langs = {it.lang for it in story.items if it.lang}
     if {"zh", "en"} <= langs:
         out.append(("中英文来源均有报道" if zh else "covered in both Chinese and English", []))
     engaged = max(story.items, key=lambda it: (it.score or 0) + 2 * (it.comments or 0))
     if engaged.score or engaged.comments:
-        out.append((f"{engaged.source} 上获 {engaged.score or 0} 分、{engaged.comments or 0} 条评论" if zh
+        out.append((f"{_spaced(engaged.source).lstrip()}上获 {engaged.score or 0} 分、{engaged.comments or 0} 条评论" if zh
                     else f"{engaged.score or 0} points and {engaged.comments or 0} comments on {engaged.source}",
                     [engaged]))
     if story.status == "update" and story.earlier_reports:
@@ -130,15 +144,16 @@ def _clauses(story: Story, name: str, language: str, timezone: str) -> list[tupl
     return out
 
 
-def data_lead(story: Story, name: str, language: str, timezone: str) -> DraftSentence | None:
-    """The section's data lead about `story`: the clauses the cited items support, joined."""
+def data_lead(story: Story, name: str, language: str, timezone: str, read: list[Item]) -> DraftSentence | None:
+    """The section's data lead about `story`: the clauses the cited items support, joined. A
+    clause that cites no item is checked against `read`, the story's items the writer reads."""
     kept: list[str] = []
     cited: list[Item] = []
     dated = False
     for clause, items in _clauses(story, name, language, timezone):
         if dated and ("最早报道" in clause or "first" in clause):
             continue  # the dated form of the first clause was kept; skip the undated one
-        sources = [source_text(it) for it in (items or story.items)]
+        sources = [source_text(it) for it in (items or read)]
         if check_claims(clause, sources):
             continue
         if clause.endswith("日最早报道") or re.search(r"first, on", clause):
@@ -148,5 +163,12 @@ def data_lead(story: Story, name: str, language: str, timezone: str) -> DraftSen
     if len(kept) < 2:
         return None  # "X 由 Y 最早报道" alone says too little to lead a section
     end = "。" if language == "zh" else "."
-    text = ("，" if language == "zh" else ", ").join(kept) + end
-    return DraftSentence(text=text, sources=[it.url for it in cited], kind="lead")
+    sources = [source_text(it) for it in cited]
+    # Clauses that pass alone can fail together (an outlet named "36氪" reads as a figure next
+    # to another name): drop clauses from the end until the whole sentence passes.
+    while len(kept) >= 2:
+        text = ("，" if language == "zh" else ", ").join(kept) + end
+        if not check_claims(text, sources):
+            return DraftSentence(text=text, sources=[it.url for it in cited], kind="lead")
+        kept.pop()
+    return None
