@@ -144,3 +144,13 @@ def test_report_language_sentences_are_preferred_and_no_warning() -> None:
     assert not any(s.text.startswith(("不过", "同时", "这也")) for s in body)  # openers with nothing before them
     assert len(body) <= 2  # one item quoted at most twice
     assert not language_warnings(draft.notes)
+
+
+def test_traditional_chinese_openers_and_an_enumeration_of_versions() -> None:
+    # tests/data/real/2025-12-01_reinvent-week: https://news.cnyes.com/news/id/6259779 and
+    # http://www.china-epc.com/appbspiderujVuk.html
+    assert opener("此舉正值 Google 推出廣受好評的 Gemini 3 模型後，AI 產業競爭白熱化之際。")[0] == "reference"
+    assert incomplete_enumeration(
+        "作为“为Agent构建的推理优先模型”,DeepSeek-V3.2包含两个版本:DeepSeek-V3.2:V3.2-Exp的官方继任者,"
+        "平衡了推理能力与生成长度,性能对标GPT-5,现已上线App、Web端及API。"
+    )

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 # Connectives that only link to what came before: dropping them leaves a complete sentence.
 _ZH_CONNECTIVE = re.compile(
-    r"^(?:与此同时|同时|此外|另外|另一方面|除此之外|巧的是|不过|然而|但是|而且|并且|因此|所以|更重要的是|"
+    r"^(?:与此同时|與此同時|同时|同時|此外|另外|另一方面|除此之外|巧的是|不过|不過|然而|但是|而且|并且|並且|因此|所以|更重要的是|"
     r"相比之下|换句话说|事实上|值得注意的是|值得一提的是|需要注意的是)[，,、]?\s*"
 )
 _EN_CONNECTIVE = re.compile(
@@ -27,10 +27,11 @@ _EN_CONNECTIVE = re.compile(
 )
 # Openers that point at something named before: without it the sentence cannot stand.
 _ZH_REFERENCE = re.compile(
-    r"^(?:对此|其中|这(?:一|些|个|款|项|次|种|位|家|也|就|意味着)?|该|此举|此次|此前|上述|前者|后者|他们?|她们?|它们?|"
+    r"^(?:对此|對此|其中|[这這](?:一|些|个|個|款|项|項|次|种|種|位|家|也|就|意味着|意味著)?|[该該]|此[举舉]|此次|此前|上述|前者|后者|後者|"
+    r"他们?|他們|她们?|她們|它们?|它們|"
     r"其(?![实他它余])|两者|二者|首先|其次|最后|其一|其二|第[二三四五]|一方面|回复|楼主|评论区"
     # a short adverbial and then a demonstrative: "按照原计划，这些义务……"
-    r"|[^，。,]{1,8}[，,]\s*(?:这些|这一|这项|这款|该|此|上述))"
+    r"|[^，。,]{1,8}[，,]\s*(?:这些|這些|这一|這一|这项|這項|这款|這款|该|該|此|上述))"
 )
 _EN_REFERENCE = re.compile(
     r"^(?:This|That|These|Those|It|Its|It's|He|She|They|Their|Them|Such|Both|Second|Third|Finally|"
@@ -40,7 +41,7 @@ _EN_REFERENCE = re.compile(
 )
 _ENUM_OPEN = re.compile(
     r"有[二两三四五几]|[两二三四五几](?:点|个(?:方面|焦点|问题|原因|变化))[：:]|一是|其一|第一[，,、]|首先|以下|如下"
-    r"|[两二三](?:个)?方面[：:]|\b(?:two|three|four|several) (?:reasons|things|points|issues|ways|changes|takeaways)\b[^.]*:"
+    r"|[两二三](?:个)?方面[：:]|[两兩二三四五几幾][个個种種][\u4e00-\u9fff]{1,4}[：:]|\b(?:two|three|four|several) (?:reasons|things|points|issues|ways|changes|takeaways)\b[^.]*:"
     r"|\bFirst,|\b(?:is|was|are) (?:twofold|two-fold|threefold)\b",
     re.I,
 )

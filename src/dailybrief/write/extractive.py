@@ -111,9 +111,16 @@ def lang_of(sentence: str) -> str:
     return "zh" if cjk * 3 >= latin and cjk else "en"
 
 
+_DIGITS = re.compile(r"(?<![\d.])\d{3,}(?![\d.])")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
 def _figures(sentence: str) -> set[tuple[float, str | None]]:
-    """The hard figures of a sentence (dates left out): what must be stated once per section."""
-    return {(q.value, q.unit) for q in quantities(sentence) if q.unit not in SOFT_UNITS or q.unit is None}
+    """The hard figures of a sentence (dates left out): what must be stated once per section.
+    Besides the quantities, any number of three or more digits but a year counts as it is
+    written, so that one figure with a garbled unit ("150 元美元" beside "150 亿美元") is caught."""
+    found = {(q.value, q.unit) for q in quantities(sentence) if q.unit not in SOFT_UNITS or q.unit is None}
+    return found | {(float(n), "digits") for n in _DIGITS.findall(sentence) if not _YEAR.fullmatch(n)}
 
 
 @dataclass

@@ -43,10 +43,8 @@ def _names(title: str) -> list[str]:
             tokens = tokens[:-1]
         if not tokens or (len(tokens) == 1 and tokens[0].isdigit()):
             continue
-        for start in range(min(len(tokens), 3)):
-            tail = " ".join(tokens[start:start + 3])
-            if tail and not tail[0].isdigit() and len(tail) <= 28:
-                out.append(tail)
+        runs = [" ".join(tokens[a:b]) for a in range(min(len(tokens), 3)) for b in range(a + 1, min(len(tokens), a + 3) + 1)]
+        out += [run for run in dict.fromkeys(runs) if not run[0].isdigit() and len(run) <= 28]
     return out + _CJK_NAME.findall(title)
 
 
@@ -74,7 +72,7 @@ def story_name(story: Story, others: list[Story], read: list[Item] | None = None
         headline_only = 0.0 if in_text else -1.5
         return mentions[name] + 0.5 * text_hits - 1.2 * shared + digits + 0.1 * len(name.split()) + headline_only
 
-    return max(mentions, key=lambda n: (weight(n), len(n)))
+    return max(sorted(mentions), key=lambda n: (weight(n), len(n)))
 
 
 def section_title(theme: str, names: list[str], language: str, sources: list[str]) -> str:
@@ -123,7 +121,9 @@ def _clauses(story: Story, name: str, language: str, timezone: str) -> list[tupl
     out = [(f"{subject.lstrip()}由{by}于 {when.month} 月 {when.day} 日最早报道" if zh
             else f"{first.source} reported {subject} first, on {when.strftime('%B')} {when.day}", [first]),
            (f"{subject.lstrip()}由{by}最早报道" if zh else f"{first.source} reported {subject} first", [first])]
-    followers = [it for it in outlets[1:4] if it.source]
+    # Followers whose names the verifier reads cleanly ("36氪" reads as a figure next to a name).
+    followers = [it for it in outlets[1:] if it.source and not check_claims(it.source, [source_text(it)])
+                 and not re.match(r"\d", it.source)][:3]
     if followers:
         listed = "、".join(it.source for it in followers) if zh else ", ".join(it.source for it in followers)
         more = len(outlets) - 1 > len(followers)
