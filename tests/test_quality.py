@@ -118,6 +118,7 @@ def test_page_furniture_is_detected(sentence):
         "作为高效JavaScript/TypeScript运行时,Bun的性能优势与Anthropic在AI安全与模型架构上的领先能力相结合[3]。",
         "12月1日,DeepSeek-AI 悄然上线了他们的全新一代大规模语言模型 DeepSeek-V3.2,并在 Hugging Face 和 ModelScope 上同步开源[2]。",
         "Revenue climbed 62% to a record $57.01 billion.",
+        "Gemini 3.1 Pro由 LayerLens 最早报道，NetworkCraft随后跟进[7][10]。",
     ],
 )
 def test_news_sentences_are_not_furniture(sentence):
@@ -129,6 +130,10 @@ def test_report_language_ignores_attributed_quotations():
     assert not prose.in_language("Amazon Web Services has unveiled its latest AI chip, Trainium3[1].", "zh")
     assert prose.in_language("AWS推出搭載Trainium3晶片的UltraServers伺服器[1]。", "zh")
     assert not prose.in_language("阿里巴巴开源了新一代大模型 Qwen 3.5-Plus[1]。", "en")
+    # Outlet names in a Chinese sentence, and quotations that nest, from real reports.
+    assert prose.in_language("Cloudflare由 ogunlana.net 最早报道，IsYourWebsiteDownRightNow、The Pixel Pakistan随后跟进[2][9]。", "zh")
+    assert prose.in_language("据 Cineplex360 报道：“Pichai has cautioned against the “irrationality” of the boom.”[4]。", "zh")
+    assert len(prose.sentences("据 SiliconANGLE 报道：“U.S. President Donald Trump could sign an order.”[3]。")) == 1
 
 
 def test_openers_and_unfinished_enumerations():
@@ -148,6 +153,7 @@ def test_repeated_figures_and_near_duplicates_in_a_section():
     ]
     assert prose.repeated_facts(section) == 1
     assert prose.figures("Revenue climbed 62% to a record $57.01 billion in 2025.") == {"62", "57.01"}
+    assert prose.figures("据 Cineplex360 报道：“…”") == set()  # a number inside a name is not a figure
 
 
 # -- scoring, on a hand-made two-day run ------------------------------------------------------

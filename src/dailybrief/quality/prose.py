@@ -9,14 +9,28 @@ import re
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’\-.]*")
-_QUOTED = re.compile(r"“[^”]*”|「[^」]*」|\"[^\"]*\"|‘[^’]*’|『[^』]*』")
+_QUOTED = re.compile(r"“.*”|「.*」|\"[^\"]*\"|『.*』")  # greedy: quotations nest
 _CITE = re.compile(r"\[\d+\]")
-_SENTENCE = re.compile(r"(?<=[。！？!?])\s*|(?<=[.])\s+(?=[A-Z\"“(])")
+_BOUNDARY = re.compile(r"[“”「」]|[。！？!?](?:\[\d+\])*|(?<![A-Z]\.[A-Z])\.(?=\s+[A-Z\"“(])")  # not after "U.S"
+_SENTENCE = re.compile(r"[。！？!?.]")
 
 
 def sentences(text: str) -> list[str]:
-    """Split prose into sentences (Chinese and English end marks); citation marks are kept."""
-    return [s.strip() for s in _SENTENCE.split(text or "") if s and s.strip()]
+    """Split prose into sentences (Chinese and English end marks), never inside a quotation
+    (“…”, 「…」): an attributed quotation of two sentences is one sentence of the report."""
+    out, depth, start = [], 0, 0
+    for match in _BOUNDARY.finditer(text or ""):
+        mark = match.group(0)
+        if mark in "“「":
+            depth += 1
+        elif mark in "”」":
+            depth = max(0, depth - 1)
+        elif depth == 0 and _SENTENCE.match(text, match.start()):
+            end = match.end()
+            out.append(text[start:end])
+            start = end
+    out.append((text or "")[start:])
+    return [s.strip() for s in out if s.strip()]
 
 
 def bare(sentence: str) -> str:
@@ -24,15 +38,17 @@ def bare(sentence: str) -> str:
 
 
 def in_language(sentence: str, language: str) -> bool:
-    """True when the sentence's own voice (quotations removed) is in `language` (zh or en):
-    Chinese characters are weighed against Latin words, so names inside Chinese prose count once."""
+    """True when the sentence's own voice (quotations removed) is in `language` (zh or en).
+    For Chinese, CJK characters are weighed against lower-case Latin words (English grammar
+    words), so product and outlet names inside Chinese prose do not make it English."""
     own = _QUOTED.sub("", bare(sentence))
-    cjk, words = len(_CJK.findall(own)), len(_WORD.findall(own))
-    if cjk + words == 0:
+    words = _WORD.findall(own)
+    cjk, lower = len(_CJK.findall(own)), sum(w[0].islower() for w in words)
+    if cjk + len(words) == 0:
         return True
     if language == "zh":
-        return cjk >= 2 * words or cjk >= 20
-    return cjk <= words
+        return cjk >= 20 or (cjk >= 2 and cjk >= 2 * lower)
+    return cjk <= len(words)
 
 
 # Page furniture: bylines, datelines, reading meta, share/subscribe/login strings, navigation,
@@ -51,12 +67,14 @@ _FURNITURE = [
     )
 ]
 _RUN_TOGETHER = re.compile(r"[a-z]{4,}[A-Z][a-z]{3,}")  # "TrendsIdeas": menu entries glued together
+_MENU_SEPARATOR = re.compile(r"\s[&|·•/]\s")
 _EMOJI = re.compile(r"[\U0001F300-\U0001FAFF\u2600-\u27BF\u2B50\u2705\u274C\u2B06\u2B07\u20E3]")
 
 
 def is_furniture(sentence: str) -> bool:
     text = bare(sentence)
-    if any(p.search(text) for p in _FURNITURE) or len(_RUN_TOGETHER.findall(text)) >= 2:
+    glued = len(_RUN_TOGETHER.findall(text)) >= 2 and _MENU_SEPARATOR.search(text)  # not "LayerLens, NetworkCraft"
+    if any(p.search(text) for p in _FURNITURE) or glued:
         return True
     return len(_EMOJI.findall(text)) >= 2
 
@@ -83,7 +101,7 @@ def incomplete(sentence: str) -> bool:
     return bool(started) and not re.search(r"(二是|其二|第二)", text)
 
 
-_FIGURE = re.compile(r"\$?\d[\d,]*(?:\.\d+)?\s*(?:%|％|x|×|倍|亿|万|billion|million|trillion|bn|B|GW|MW|tokens?)?", re.IGNORECASE)
+_FIGURE = re.compile(r"(?<![A-Za-z\d.])\$?\d[\d,]*(?:\.\d+)?\s*(?:%|％|x|×|倍|亿|万|billion|million|trillion|bn|B|GW|MW|tokens?)?", re.IGNORECASE)
 
 
 def figures(sentence: str) -> set[str]:
