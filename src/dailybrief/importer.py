@@ -115,7 +115,8 @@ def _extra(data: dict) -> dict:
 def item_from_dict(data: object, cut: list[str] | None = None) -> Item:
     """Validate one decoded object and return a normalised, sanitised `Item`; ValueError says
     why not. Fields cut to their length limit are named in `cut` and in `extra["truncated"]`."""
-    from .collect.base import defuse  # the collector's sanitiser (pulls in httpx: lazily)
+    # The collector's sanitiser; imported here because the collector pulls in httpx.
+    from .collect.base import defuse
 
     cut = [] if cut is None else cut
     if not isinstance(data, dict):

@@ -73,7 +73,7 @@ def canonical_url(url: str) -> str:
         query = urlencode(kept, doseq=True)
     path = parts.path or "/"
     if path != "/" and path.endswith("/"):
-        path = path.rstrip("/")
+        path = path.rstrip("/") or "/"  # "//" is the root too (else a second pass changes it)
     if path == "/" and not query:
         path = ""
     return urlunsplit((scheme, host, path, query, ""))
