@@ -54,11 +54,16 @@ def snippet(text: str, words: list[str], width: int = SNIPPET) -> list[tuple[str
     return pieces(("…" if start else "") + cut + ("…" if start + width < len(text) else ""), words)
 
 
+_FACETS: dict[str, tuple[list[str], list[str]]] = {}  # database path → the filters' choices
+
+
 def run_search(store: Store, settings: Settings, query: str, filters: Filters, limit: int = 30) -> Results:
-    sync_index(store, settings.report.zone)
+    key = str(store.path)
+    if sync_index(store, settings.report.zone) or key not in _FACETS:
+        _FACETS[key] = facets(store)  # the choices change only when the index does
     hits, total = search(store, query, filters, limit)
     words = query_words(query)
-    sections, sources = facets(store)
+    sections, sources = _FACETS[key]
     found = [Result(h, pieces(h.title, words), snippet(h.body, words)) for h in hits]
     return Results(query, total, found, sections, sources)
 
