@@ -154,3 +154,12 @@ def test_traditional_chinese_openers_and_an_enumeration_of_versions() -> None:
         "作为“为Agent构建的推理优先模型”,DeepSeek-V3.2包含两个版本:DeepSeek-V3.2:V3.2-Exp的官方继任者,"
         "平衡了推理能力与生成长度,性能对标GPT-5,现已上线App、Web端及API。"
     )
+
+
+def test_a_bare_weekday_after_a_verb_is_a_relative_date() -> None:
+    # The AP wire story of the sample day: published 13:10 UTC on Thursday 16 April 2026.
+    published = datetime(2026, 4, 16, 13, 10, tzinfo=timezone.utc)
+    sentence = "OpenAI is moving engineers and computing capacity away, the ChatGPT maker confirmed Thursday."
+    dated, dropped = absolute_dates(sentence, published, "Asia/Shanghai", 2026)
+    assert dated.endswith("confirmed on April 16.") and dropped.endswith("maker confirmed.")
+    assert absolute_dates("Monday's event was big.", published, "Asia/Shanghai", 2026)[0] == "Monday's event was big."

@@ -96,9 +96,10 @@ _ZH_RELATIVE = re.compile(
     r"(?<![每两几数个一])(?P<word>今天|今日|今晨|今早|昨天|昨日|昨晚|前天|(?P<week>本|上|下)?(?:周|星期)(?P<wd>[一二三四五六日天]))"
 )
 _EN_RELATIVE = re.compile(
-    r"\b(?P<word>today|yesterday|tonight|this morning|(?P<prep>on|last|this|next) "
-    r"(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b",
-    re.I,
+    r"\b(?P<word>(?i:today|yesterday|tonight|this morning)|(?P<prep>(?i:on|last|this|next)) "
+    r"(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+    # a bare weekday after a verb: "the ChatGPT maker confirmed Thursday"
+    r"|(?<=[a-z] )(?P<bare>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?!['’]s))\b",
 )
 _ZH_DAYPART = {"今晨": "早间", "今早": "早间", "昨晚": "晚间"}
 
@@ -157,6 +158,8 @@ def absolute_dates(sentence: str, published: datetime, timezone: str, report_yea
             return f"on {_en_date(day, report_year)}"
         if word == "yesterday":
             return f"on {_en_date(day - timedelta(days=1), report_year)}"
+        if match.group("bare"):
+            return f"on {_en_date(_weekday(day, _WEEKDAYS_EN.index(word), None, future), report_year)}"
         wd = _WEEKDAYS_EN.index(match.group("wd").lower())
         prep = match.group("prep").lower()
         return f"on {_en_date(_weekday(day, wd, prep if prep != 'on' else None, future), report_year)}"
