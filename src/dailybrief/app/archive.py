@@ -72,12 +72,16 @@ class PageCache:
         self.lock = threading.Lock()
 
     def page(self, store: Store, day: str, language: str, template_dir: Path | None) -> Page:
-        report, key = stored_report(store, day, language)
+        with store.engine.connect() as conn:
+            body = report_body(conn, day, language)
+        if body is None:
+            raise InputError(f"{day} ({language}): no report for this date")
+        key = digest(body)  # a cached page costs this query and a hash, not a parse
         with self.lock:
             if key in self.pages:
                 self.pages.move_to_end(key)
                 return self.pages[key]
-        page = render_page(store, report, template_dir)
+        page = render_page(store, Report.model_validate_json(body), template_dir)
         with self.lock:
             self.pages[key] = page
             while len(self.pages) > self.size:
