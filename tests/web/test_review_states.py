@@ -30,6 +30,8 @@ def test_auto_asks_for_review_only_when_the_verifier_found_something(store, sett
     assert not review.status(store, auto, DAY, "zh").required
     assert not review.status(store, settings, DAY, "zh").required  # off
     assert review.status(store, settings.model_copy(update={"review": "on"}), DAY, "zh").required
+    scheduled = settings.model_copy(update={"schedule": settings.schedule.model_copy(update={"review": "required"})})
+    assert review.mode(scheduled) == "on" and review.status(store, scheduled, DAY, "zh").required
     store.save_report(report([{"where": "summary", "text": "x", "reasons": ["figure"], "action": "removed"}]))
     current = review.status(store, auto, DAY, "zh")
     assert current.required and current.findings == 1 and current.version == 2

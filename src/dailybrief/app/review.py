@@ -64,6 +64,14 @@ def _sync(store: Store, day: str, language: str) -> tuple[rs.Version, Report]:
     return last, report
 
 
+def mode(settings: Settings) -> str:
+    """The review setting in force: `review`, or "on" when only the scheduler's
+    `schedule.review = "required"` asks for approval."""
+    if settings.review != "off":
+        return settings.review
+    return "on" if settings.schedule.review == "required" else "off"
+
+
 def _findings(report: Report) -> int:
     return len(report.stats.get("verification", {}).get("findings", []))
 
@@ -80,7 +88,7 @@ def status(store: Store, settings: Settings, day: str, language: str) -> ReviewS
     elif row is not None:
         reason = f"changed since it was {row.state.replace('_', ' ')} (version {version.version})"
     findings = _findings(report) + len(version.flags)
-    required = settings.review == "on" or (settings.review == "auto" and findings > 0)
+    required = mode(settings) == "on" or (mode(settings) == "auto" and findings > 0)
     return ReviewStatus(day, language, state, required, version.version, version.digest, reason, by, at,
                         version.flags, _findings(report), history)
 
@@ -130,7 +138,7 @@ def require_approval(store: Store, settings: Settings, day: str, language: str) 
     if current.required and not current.approved:
         why = f"; {current.reason}" if current.reason else ""
         raise ReviewError(
-            f"{day} ({language}) is not approved (review = {settings.review}, state {current.state}{why}): "
+            f"{day} ({language}) is not approved (review = {mode(settings)}, state {current.state}{why}): "
             f"approve it with `dailybrief review approve {day}` or on the review page /review/{day}/{language}"
         )
     return current
