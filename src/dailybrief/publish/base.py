@@ -147,6 +147,10 @@ class Publisher(ABC):
 
     type: ClassVar[str] = ""
     Options: ClassVar[type[BaseModel]] = NoOptions
+    # True: parts are one message in pieces, so after a failed part the later ones wait for the
+    # next run (readers never get part 3 before part 2). False: parts are independent (one
+    # e-mail per recipient) and a failed part does not hold back the others.
+    ordered: ClassVar[bool] = True
 
     def __init__(self, spec: ChannelSpec, settings: Settings, env: Mapping[str, str] | None = None):
         self.spec = spec

@@ -2,8 +2,9 @@
 
 For each channel: `check()` (all channels are checked before the first part is sent), then
 `build()`, then `send()` of each part whose `deliveries` row is not `sent` yet. A part that fails
-with `RetryLater` is retried with backoff; a part that still fails is recorded as failed and the
-channel's later parts as skipped, so the next run resumes at the failed part and keeps the order.
+with `RetryLater` is retried with backoff; a part that still fails is recorded as failed and (for
+an `ordered` channel) its later parts as skipped, so the next run resumes at the failed part and
+keeps the order.
 One channel's failure never stops the others. A dry run writes each channel's parts to
 `out/D/publish/NAME/` and records nothing.
 """
@@ -174,7 +175,8 @@ def _send_parts(
         else:
             result.failed += 1
             result.error = error
-            blocked = f"not sent: part {part.index} failed"
+            if publisher.ordered:
+                blocked = f"not sent: part {part.index} failed"
             log.error("%s", error)
             record_delivery(store, date, publisher.name, part.index, part.total, "failed",
                             error=error, attempts=attempts, **common)
