@@ -235,6 +235,10 @@ class ScheduleSettings(_Strict):
     def _hh_mm(cls, value: str) -> str:
         return ReportSettings._hh_mm(value)
 
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
 
 class WebSettings(_Strict):
     """`dailybrief serve`: who may read without logging in, and how sessions behave."""

@@ -205,5 +205,9 @@ class Publisher(ABC):
     def send(self, part: Part) -> Sent:
         """Deliver one part; raise `PublishError` (final) or `RetryLater` (transient)."""
 
+    def build_alert(self, text: str) -> list[Part]:
+        """Parts carrying a short operator alert (`schedule.alert_channel`); plain `text`, a few lines."""
+        raise PublishError(f"channel {self.name}: type {self.type} cannot send alerts")
+
     def close(self) -> None:
         """Release connections; called once after the channel's last part."""

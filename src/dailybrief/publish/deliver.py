@@ -137,7 +137,7 @@ def _run_channel(
             if redactor.leaks(part.body):
                 raise PublishError(f"channel {spec.name}: part {part.index} contains a secret; nothing sent")
     except Exception as exc:  # noqa: BLE001 - one channel's failure never stops the others
-        result.error = _one_line(spec.name, exc, redactor)
+        result.error = one_line(spec.name, exc, redactor)
         log.error("%s", result.error)
         return
     result.parts = len(parts)
@@ -163,7 +163,7 @@ def _send_parts(
             result.skipped += 1
             record_delivery(store, date, publisher.name, part.index, part.total, "skipped", error=blocked, **common)
             continue
-        sent, error, attempts = _send_with_retries(publisher, part, settings, redactor, sleep)
+        sent, error, attempts = send_with_retries(publisher, part, settings, redactor, sleep)
         if sent is not None:
             note = redactor.scrub(sent.note) or None
             result.sent += 1
@@ -182,8 +182,9 @@ def _send_parts(
                             error=error, attempts=attempts, **common)
 
 
-def _send_with_retries(
-    publisher: Publisher, part: Part, settings: Settings, redactor: Redactor, sleep: Callable[[float], None],
+def send_with_retries(
+    publisher: Publisher, part: Part, settings: Settings, redactor: Redactor,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> tuple[Sent | None, str, int]:
     """Send one part, retrying `RetryLater` and connection errors; (sent, error, attempts)."""
     wait = settings.publish.backoff
@@ -193,7 +194,7 @@ def _send_with_retries(
         try:
             return publisher.send(part), "", attempts
         except (RetryLater, ConnectionError, TimeoutError) as exc:
-            error = _one_line(publisher.name, exc, redactor)
+            error = one_line(publisher.name, exc, redactor)
             if attempts > settings.publish.retries:
                 return None, error, attempts
             delay = exc.retry_after if isinstance(exc, RetryLater) and exc.retry_after is not None else wait
@@ -201,10 +202,10 @@ def _send_with_retries(
             sleep(delay)
             wait *= 2
         except Exception as exc:  # noqa: BLE001 - a final refusal or a bug in one channel: record it, go on
-            return None, _one_line(publisher.name, exc, redactor), attempts
+            return None, one_line(publisher.name, exc, redactor), attempts
 
 
-def _one_line(channel: str, exc: BaseException, redactor: Redactor) -> str:
+def one_line(channel: str, exc: BaseException, redactor: Redactor) -> str:
     text = str(exc) if isinstance(exc, PublishError) else f"channel {channel}: {type(exc).__name__}: {exc}"
     return (redactor.scrub(" ".join(text.split())) or "").strip()
 

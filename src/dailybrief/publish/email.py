@@ -14,9 +14,11 @@ from __future__ import annotations
 import hashlib
 import smtplib
 import ssl
+import uuid
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.policy import SMTP
+from email.parser import BytesHeaderParser
+from email.policy import SMTP, default
 from email.utils import formatdate, parseaddr
 from pathlib import Path
 from typing import Literal
@@ -133,6 +135,19 @@ class EmailPublisher(Publisher):
             for i, rcpt in enumerate(self.recipients, 1)
         ]
 
+    def build_alert(self, text: str) -> list[Part]:
+        """A plain-text message to every recipient."""
+        total = len(self.recipients)
+        parts = []
+        for i, rcpt in enumerate(self.recipients, 1):
+            msg = EmailMessage(policy=SMTP)
+            msg["Subject"] = text.splitlines()[0][:150]
+            msg["From"], msg["To"], msg["Date"] = self.options.sender, rcpt, formatdate(usegmt=True)
+            msg["Message-ID"] = self._message_id("alert", uuid.uuid4().hex[:12], rcpt)
+            msg.set_content(text + "\n", charset="utf-8")
+            parts.append(Part(i, total, msg.as_bytes(policy=SMTP), "message/rfc822", target=rcpt))
+        return parts
+
     def _words(self, language: str) -> dict[str, str]:
         return _WORDS["zh" if labels(language).language == "zh" else "en"]
 
@@ -245,8 +260,7 @@ class EmailPublisher(Publisher):
         except (TimeoutError, smtplib.SMTPException, OSError) as exc:
             self._drop()
             raise RetryLater(f"channel {self.name}: cannot reach {self.options.host}: {type(exc).__name__}: {exc}") from None
-        message_id = next(line for line in part.body.split(b"\r\n") if line.lower().startswith(b"message-id:"))
-        return Sent(message_id.split(b":", 1)[1].strip().decode("ascii"))
+        return Sent(str(BytesHeaderParser(policy=default).parsebytes(part.body)["Message-ID"]))
 
     def _drop(self) -> None:
         if self._smtp is not None:

@@ -128,6 +128,7 @@ MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("web_0003_search", lambda conn: _web("search", "create_search_tables")(conn)),
     ("web_0004_corrections", lambda conn: _web("corrections", "migrate_corrections")(conn)),
     ("web_0005_source_pauses", lambda conn: _web("pauses", "create_pause_table")(conn)),
+    ("publish_0002_runs", lambda conn: _publish_runs(conn)),
 ]
 
 
@@ -148,3 +149,9 @@ def _web(module: str, function: str) -> Callable[[Connection], None]:
     from importlib import import_module
 
     return getattr(import_module(f"{__package__}.{module}"), function)
+
+
+def _publish_runs(conn: Connection) -> None:
+    from .runs import create_runs  # defined beside the queries that use them
+
+    create_runs(conn)
