@@ -18,7 +18,6 @@ from dailybrief.config import Settings
 from dailybrief.schedule.scheduler import add_daily_job, due_date, missed_date
 from dailybrief.store.runs import finish_run, start_run
 
-UTC = UTC
 
 
 class Clock:

@@ -108,16 +108,23 @@ def publish_edition(
     return result
 
 
+def checked_publisher(
+    spec: ChannelSpec, settings: Settings, env: Mapping[str, str] | None, redactor: Redactor,
+) -> Publisher:
+    """The channel's publisher after `check()`; every secret it read is added to `redactor`."""
+    publisher = make_publisher(spec, settings, env)
+    try:
+        publisher.check()
+    finally:
+        for secret in publisher.secrets:
+            redactor.add(secret)
+    return publisher
+
+
 def _check(spec: ChannelSpec, settings: Settings, env: Mapping[str, str] | None, redactor: Redactor) -> _Job:
     job = _Job(ChannelResult(channel=spec.name, type=spec.type))
     try:
-        publisher = make_publisher(spec, settings, env)
-        try:
-            publisher.check()
-        finally:
-            for secret in publisher.secrets:
-                redactor.add(secret)
-        job.publisher = publisher
+        job.publisher = checked_publisher(spec, settings, env, redactor)
     except PublishError as exc:
         job.result.error = redactor.scrub(str(exc)) or ""
         log.error("%s", job.result.error)

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..config import Settings
-from ..publish.deliver import one_line, send_with_retries
+from ..publish.deliver import checked_publisher, one_line, send_with_retries
+from ..publish.base import Publisher
 from ..publish.redact import Redactor
-from ..publish.registry import make_publisher
 
 
 def send_alert(settings: Settings, text: str, env: Mapping[str, str] | None = None) -> str:
@@ -21,14 +21,9 @@ def send_alert(settings: Settings, text: str, env: Mapping[str, str] | None = No
     if spec is None:
         return f"not sent: schedule.alert_channel names no channel {name!r}"
     redactor = Redactor()
-    publisher = None
+    publisher: Publisher | None = None
     try:
-        publisher = make_publisher(spec, settings, env)
-        try:
-            publisher.check()
-        finally:
-            for secret in publisher.secrets:
-                redactor.add(secret)
+        publisher = checked_publisher(spec, settings, env, redactor)
         ids = []
         for part in publisher.build_alert(text):
             sent, error, _ = send_with_retries(publisher, part, settings, redactor)
