@@ -19,7 +19,6 @@ from dailybrief.schedule.scheduler import add_daily_job, due_date, missed_date
 from dailybrief.store.runs import finish_run, start_run
 
 
-
 class Clock:
     now_utc = datetime(2000, 1, 1, tzinfo=UTC)
 

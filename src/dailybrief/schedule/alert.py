@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..config import Settings
-from ..publish.deliver import checked_publisher, one_line, send_with_retries
 from ..publish.base import Publisher
+from ..publish.deliver import checked_publisher, one_line, send_with_retries
 from ..publish.redact import Redactor
 
 

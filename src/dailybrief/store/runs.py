@@ -26,7 +26,6 @@ from ..errors import DailybriefError
 from . import Store
 from .schema import metadata
 
-
 runs = Table(
     "runs",
     metadata,
