@@ -263,6 +263,16 @@ class Settings(_Strict):
     publish: PublishSettings = Field(default_factory=PublishSettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
 
+    def edition_path(self, date: str, language: str) -> str:
+        """An edition's page on the archive site, relative to its root: ``D/`` for the report
+        language, ``D/LANG/`` for another."""
+        return f"{date}/" if language == self.report.language else f"{date}/{language}/"
+
+    def edition_url(self, date: str, language: str) -> str:
+        """The absolute URL of an edition's page, or "" when `site.base_url` is not set."""
+        base = self.site.base_url
+        return base + self.edition_path(date, language) if base else ""
+
     def source_weight(self, source_name: str) -> float:
         for spec in self.sources:
             if spec.name == source_name:

@@ -10,6 +10,7 @@ app, scheduler, worker) shows `exc.message`, the one line a user sees, and nothi
     ├── WriterError      the writer backend cannot be used or failed (names the setting or endpoint)
     ├── RenderError      one output format could not be written (names the file or template)
     ├── PublishError     a channel is misconfigured or refused a delivery (names the channel and key)
+    ├── LockHeld         another process is building or publishing the same date (names it)
     ├── ReviewError      a review action is not allowed in the report's current state
     ├── AuthError        a wrong user name or password (the web app's login)
     └── EvalError        an evaluation set is unusable (names the file and what is missing)
@@ -78,3 +79,7 @@ class AuthError(DailybriefError):
 
 class EvalError(DailybriefError):
     pass
+
+
+class LockHeld(DailybriefError):
+    """Another process holds the database lock of a date (the daily job skips it)."""

@@ -159,6 +159,8 @@ def build(store: Store, settings: Settings, options: BuildOptions, progress: Pro
         from .render.context import write_atomic
 
         out = options.out_dir / options.day.isoformat()
+        if settings.site.base_url:  # report.txt and every channel link to the edition's page
+            report.stats["report_url"] = settings.edition_url(report.date, language)
         rendered = render_report(
             report, out, formats=options.formats, template_dir=options.template_dir,
             history=section_history(store, report), file_mode=settings.report.mode,

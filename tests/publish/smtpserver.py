@@ -77,8 +77,9 @@ def start_server(mailbox: Mailbox, cert: tuple[Path, Path] | None = None, implic
             ok = auth_data.login.decode() == user and auth_data.password.decode() == password
             return AuthResult(success=ok, handled=False)
 
-        # With implicit TLS aiosmtpd does not count the connection as TLS for AUTH: it already is.
-        kwargs.update(authenticator=authenticate, auth_require_tls=not implicit_tls)
+        # AUTH only after STARTTLS when there is a certificate; with implicit TLS aiosmtpd does not
+        # count the connection as TLS for AUTH (it already is); without one, plain (loopback tests).
+        kwargs.update(authenticator=authenticate, auth_require_tls=bool(cert) and not implicit_tls)
     if implicit_tls:
         kwargs.update(ssl_context=context)
     elif context is not None:

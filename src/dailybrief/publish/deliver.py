@@ -27,6 +27,7 @@ from .redact import RedactingFilter, Redactor
 from .registry import make_publisher
 
 log = logging.getLogger("dailybrief.publish")
+log.addHandler(logging.NullHandler())  # a library: no output unless the front end configures logging
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """The static archive: every stored report as a browsable site with a feed and a search page.
 
-Layout under the output folder (paths as `editions.edition_path` gives them):
+Layout under the output folder (paths as `Settings.edition_path` gives them):
 
     index.html            every edition, newest first, each with its 摘要
     D/index.html          the edition page (the rendered report.html plus a site bar) and D/report.pdf
@@ -39,7 +39,7 @@ from ..render import render_report
 from ..render.citations import strip_markers
 from ..render.labels import format_date, html_lang
 from ..render.text import shorten
-from .editions import edition_path
+from .editions import edition_folder
 from .search import build_search_index
 
 TEMPLATES = Path(__file__).parent / "templates" / "site"
@@ -84,7 +84,7 @@ class Site:
         self.result = SiteResult(out_dir)
         ordered = sorted(reports, key=lambda r: (r.date, r.language == self.language, r.language), reverse=True)
         self.editions = [
-            SiteEdition(r, edition_path(r.date, r.language, settings), shorten(strip_markers(r.summary, r), 400, r.language))
+            SiteEdition(r, settings.edition_path(r.date, r.language), shorten(strip_markers(r.summary, r), 400, r.language))
             for r in ordered
         ]
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
@@ -131,11 +131,11 @@ class Site:
 
     def _edition_page(self, edition: SiteEdition) -> None:
         report = edition.report
-        source = self.reports_dir / report.date
+        source = edition_folder(self.reports_dir, report.date, report.language, self.settings)
         depth = edition.path.count("/")
         page_html = _read_or_render(report, source, self.result)
-        pdf = source / "report.pdf"
-        if pdf.is_file() and report.language == self._folder_language(source):
+        pdf = source / "report.pdf" if source else None
+        if pdf is not None and pdf.is_file():
             target = self.out / edition.path / "report.pdf"
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(pdf, target)
@@ -144,14 +144,6 @@ class Site:
             site=self, w=self.words, edition=edition, link=lambda p: self.link(p, depth), format_date=format_date,
         )
         self._write(edition.path + "index.html", _inject(page_html, bar, self.link("feed.atom", depth), self.title))
-
-    @staticmethod
-    def _folder_language(source: Path) -> str:
-        """The language of the report rendered in `source` (its report.json), "" when unknown."""
-        try:
-            return json.loads((source / "report.json").read_text("utf-8")).get("language", "")
-        except (OSError, ValueError):
-            return ""
 
     # -- tags and search ---------------------------------------------------------------------------
 
@@ -173,11 +165,10 @@ class Site:
         self._page("search.html", "search.html.j2", depth=0)
 
 
-def _read_or_render(report: Report, source: Path, result: SiteResult) -> str:
+def _read_or_render(report: Report, source: Path | None, result: SiteResult) -> str:
     """The edition's report.html as `build` rendered it, or rendered now when it is missing."""
-    page = source / "report.html"
-    if page.is_file() and Site._folder_language(source) == report.language:
-        return page.read_text("utf-8")
+    if source is not None and (source / "report.html").is_file():
+        return (source / "report.html").read_text("utf-8")
     with tempfile.TemporaryDirectory(prefix="dailybrief-site-") as tmp:
         rendered = render_report(report, Path(tmp), formats=["html"])
         if not rendered.ok:

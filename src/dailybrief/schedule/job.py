@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..config import Settings
-from ..errors import DailybriefError
+from ..errors import DailybriefError, LockHeld
 from ..publish.deliver import PublishResult
 from ..store import Store
 from ..store.runs import (
-    LockHeld,
     StageRecord,
     date_lock,
     finish_run,
@@ -29,6 +28,7 @@ from ..store.runs import (
 from .alert import send_alert
 
 log = logging.getLogger("dailybrief.schedule")
+log.addHandler(logging.NullHandler())  # a library: no output unless the front end configures logging
 
 
 @dataclass

@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import Column, Connection, Integer, String, Table, Text, select
 from sqlalchemy.exc import IntegrityError
 
-from ..errors import DailybriefError
+from ..errors import LockHeld
 from . import Store
 from .schema import metadata
 
@@ -54,10 +54,6 @@ run_locks = Table(
 def create_runs(conn: Connection) -> None:
     runs.create(conn, checkfirst=True)
     run_locks.create(conn, checkfirst=True)
-
-
-class LockHeld(DailybriefError):
-    """Another process is working on this date."""
 
 
 def _now() -> datetime:

@@ -1,0 +1,101 @@
+"""Use cases of publishing: send an edition to the channels, show what was delivered, build the
+archive site, run the daily job (once, or on a schedule) and list its runs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from ..errors import CollectError, RenderError
+from ..publish.base import Edition
+from ..publish.deliver import PublishResult, publish_edition, select_channels
+from ..publish.editions import build_folder, load_edition, stored_report
+from ..publish.site import SiteResult, build_site
+from ..schedule.job import DailyResult, DailySteps, run_daily
+from ..schedule.scheduler import serve
+from ..store.deliveries import Delivery, list_deliveries
+from ..store.runs import RunRecord, list_runs
+from .build import BuildRequest, build_day
+from .collect import collect
+from .context import Workspace
+
+__all__ = [
+    "DailyResult", "Delivery", "PublishResult", "RunRecord", "SiteResult", "daily", "daily_steps", "deliveries",
+    "publish", "runs", "schedule", "site",
+]
+
+
+def publish(ws: Workspace, day: date, channels: Sequence[str] = (), dry_run: bool = False) -> PublishResult:
+    """Send the stored edition of `day` to every enabled channel (or those named), each part once.
+
+    With `dry_run`, write each channel's exact payloads to `reports/D/publish/NAME/` instead.
+    """
+    settings = ws.settings
+    specs = select_channels(settings, channels)
+    with ws.store() as store:
+        cache: dict[str, Edition] = {}
+
+        def edition(language: str) -> Edition:  # loaded once per language
+            if language not in cache:
+                cache[language] = load_edition(store, settings, ws.reports_dir, day.isoformat(), language)
+            return cache[language]
+
+        stored_report(store, day.isoformat(), settings.report.language)  # a clear error before any channel
+        return publish_edition(store, settings, edition, specs, dry_run=dry_run)
+
+
+def deliveries(ws: Workspace, day: date | None = None) -> list[Delivery]:
+    """The `deliveries` rows of one date (every date when None)."""
+    with ws.store() as store:
+        return list_deliveries(store, day.isoformat() if day else None)
+
+
+def site(ws: Workspace, out: Path | None = None) -> SiteResult:
+    """Render the archive of every stored report into `out` [default: HOME/site]."""
+    with ws.store() as store:
+        reports = list(store.reports("0000-00-00", "9999-99-99"))
+    return build_site(ws.settings, reports, ws.reports_dir, out or ws.home / "site")
+
+
+def daily_steps(ws: Workspace, allow_private: bool = False) -> DailySteps:
+    """The real stages of the daily job: collect, build each configured language, publish."""
+    settings = ws.settings
+
+    def collect_step() -> str:
+        summary = collect(ws, allow_private=allow_private)
+        line = f"{len(summary.sources)} sources, {summary.totals.added} new, {len(summary.failed)} failed"
+        if summary.exit_code:
+            raise CollectError(f"every source failed ({line}); building from what is stored")
+        return line
+
+    def build_step(day: str) -> str:
+        lines = []
+        for language in settings.schedule.languages or [settings.report.language]:
+            request = BuildRequest(day=date.fromisoformat(day), language=language,
+                                   out_dir=build_folder(ws.reports_dir, language, settings))
+            built = build_day(ws, request)
+            if built.errors:
+                raise RenderError(f"{language}: {built.errors[0]}")
+            lines.append(f"{language}: {len(built.report.sections)} sections, {len(built.report.references)} references")
+        return "; ".join(lines)
+
+    return DailySteps(collect=collect_step, build=build_step, publish=lambda day: publish(ws, date.fromisoformat(day)))
+
+
+def daily(ws: Workspace, day: date, trigger: str = "manual", allow_private: bool = False) -> DailyResult:
+    """Run the daily job for `day` once: collect, build, review gate, publish (logged in `runs`)."""
+    with ws.store() as store:
+        return run_daily(store, ws.settings, day.isoformat(), daily_steps(ws, allow_private), trigger)
+
+
+def schedule(ws: Workspace) -> None:
+    """Run the daily job at `schedule.time` until interrupted, catching up a missed day first."""
+    with ws.store() as store:
+        serve(ws.settings, store, lambda day, trigger: daily(ws, date.fromisoformat(day), trigger))
+
+
+def runs(ws: Workspace, limit: int = 20, day: date | None = None) -> list[RunRecord]:
+    """The latest runs of the daily job, newest first."""
+    with ws.store() as store:
+        return list_runs(store, limit, day.isoformat() if day else None)
