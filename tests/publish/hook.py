@@ -6,6 +6,8 @@ per chunk, 429 → RetryLater with the server's Retry-After, other 4xx/5xx → P
 
 from __future__ import annotations
 
+import logging
+
 import httpx
 from pydantic import BaseModel, ConfigDict
 
@@ -45,6 +47,8 @@ class LoopbackHook(Publisher):
         ]
 
     def send(self, part: Part) -> Sent:
+        # A careless plugin logs its credential; the loop's handler filter must mask it.
+        logging.getLogger("dailybrief.publish.hook").info("posting part %d with token %s", part.index, self.token)
         response = httpx.post(
             self.options.url, content=part.body,
             headers={"Authorization": f"Bearer {self.token}", "Content-Type": part.content_type},

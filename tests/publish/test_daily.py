@@ -145,3 +145,15 @@ def test_a_manual_run_waits_for_no_one_but_respects_the_lock(store, edition) -> 
     assert result.status == "skipped" and calls == []
     assert "2026-04-17 is being built or published by other-host:123:abc since" in result.error
     release_lock(store, "2026-04-17", "other-host:123:abc")
+
+
+def test_a_manual_run_command_stops_at_the_lock_of_a_scheduled_run(store, home) -> None:
+    import subprocess
+    import sys
+
+    acquire_lock(store, "2026-04-17", "scheduler-host:4242:5e1f")
+    proc = subprocess.run([sys.executable, "-m", "dailybrief", "--home", str(home), "run", "--date", "2026-04-17"],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("error: 2026-04-17 is being built or published by scheduler-host:4242:5e1f since ")
+    assert proc.stderr.count("\n") == 1

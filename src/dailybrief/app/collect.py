@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from ..collect import commands
 from ..collect.runner import CollectSummary, SourceReport
+from ..store.runs import date_lock
 from .build import BuildRequest, BuildResult, Progress, build_day
 from .context import Workspace
 
@@ -42,9 +43,14 @@ def run(
     progress: Progress | None = None,
     on_collected: Callable[[CollectSummary], None] | None = None,
 ) -> RunResult:
-    """Collect, then build `day` from what is stored (even when every source failed)."""
-    summary = collect(ws, allow_private=allow_private)
-    if on_collected:
-        on_collected(summary)
-    built = build_day(ws, BuildRequest(day=day), progress)
+    """Collect, then build `day` from what is stored (even when every source failed).
+
+    Holds the date's lock (`store.runs`) so the scheduler never builds the same date meanwhile;
+    `LockHeld` names the process that has it.
+    """
+    with ws.store() as store, date_lock(store, day.isoformat()):
+        summary = collect(ws, allow_private=allow_private)
+        if on_collected:
+            on_collected(summary)
+        built = build_day(ws, BuildRequest(day=day), progress)
     return RunResult(summary, built)

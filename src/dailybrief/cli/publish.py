@@ -72,17 +72,20 @@ def site(out: Annotated[Path | None, typer.Option(help="Output folder [default: 
 
 def schedule(
     once: Annotated[bool, typer.Option("--once", help="Run the daily job now (for cron) and exit; non-zero when it fails.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="With --once: run even when the date already succeeded.")] = False,
     date_: Annotated[str | None, typer.Option("--date", help="With --once: the edition date [default: today].")] = None,
     allow_private: Annotated[bool, typer.Option("--allow-private", help="Allow private, loopback and link-local addresses.")] = False,
 ) -> None:
     """Run collect → build → review gate → publish every day at schedule.time (see docs/publishing.md)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("httpx", "httpcore"):  # their INFO lines carry request URLs, which may hold tokens
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     ws = workspace()
     if not once:
         publish_app.schedule(ws)
         return
     day = parse_date(date_) if date_ else today(ws)
-    result = publish_app.daily(ws, day, "manual", allow_private)
+    result = publish_app.daily(ws, day, "manual" if force else "once", allow_private)
     say(f"{result.date}: {result.status}" + (f" ({result.error})" if result.error else ""))
     if result.alerted:
         say(f"alert: {result.alerted}")

@@ -95,7 +95,10 @@ def publish_edition(
     date = editions(settings.report.language).date
     result = PublishResult(date=date, dry_run=dry_run, channels=[job.result for job in jobs])
     guard = RedactingFilter(redactor)
-    logging.getLogger("dailybrief").addFilter(guard)
+    # Logger filters do not see records propagated from child loggers: guard the handlers.
+    handlers = {*logging.getLogger().handlers, *logging.getLogger("dailybrief").handlers}
+    for handler in handlers:
+        handler.addFilter(guard)
     try:
         for job, spec in zip(jobs, channels):
             if job.publisher is None:
@@ -105,7 +108,8 @@ def publish_edition(
             finally:
                 job.publisher.close()
     finally:
-        logging.getLogger("dailybrief").removeFilter(guard)
+        for handler in handlers:
+            handler.removeFilter(guard)
     return result
 
 

@@ -40,7 +40,7 @@ class Redactor:
 
 
 class RedactingFilter(logging.Filter):
-    """A logging filter that scrubs records of the `dailybrief` loggers while publishing."""
+    """A logging filter, put on the handlers while publishing, that scrubs every record."""
 
     def __init__(self, redactor: Redactor):
         super().__init__()

@@ -167,7 +167,7 @@ def _publish_line(published: PublishResult) -> str:
     for c in published.channels:
         state = f"sent {c.sent}/{c.parts}" + (f", {c.already_sent} earlier" if c.already_sent else "")
         parts.append(f"{c.channel}: " + (c.error if c.error and not c.parts else state))
-        parts += [f"{c.channel}: {note}" for note in c.notes]
+        parts += [note if note.startswith(f"channel {c.channel}:") else f"{c.channel}: {note}" for note in c.notes]
     return "; ".join(parts) or "no channels configured"
 
 

@@ -31,7 +31,7 @@ runs = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("date", String, nullable=False, index=True),  # the edition date, YYYY-MM-DD
-    Column("trigger", String, nullable=False),  # schedule | catch-up | manual
+    Column("trigger", String, nullable=False),  # schedule | catch-up | once (cron) | manual (forced)
     Column("owner", String, nullable=False),  # host:pid:token of the process
     Column("started", String, nullable=False),
     Column("finished", String),
