@@ -117,3 +117,26 @@ def test_sample_day_sections_follow_their_lead_story_and_verify(tmp_path):
     assert report.stats["verification"]["unsupported"] == 0
     assert "本期共梳理" not in report.summary  # no count template
     assert report.stats["writer"]["language"]["not_in_report_language"] * 3 <= report.stats["writer"]["language"]["sentences"]
+
+
+def test_an_english_only_day_in_a_zh_report_quotes_and_warns(tmp_path):
+    """The sample day's English items alone, built as a zh report: no English sentence in the
+    report's own voice, the build summary counts them and `build` warns in one line."""
+    from dailybrief.store import Store
+    from dailybrief.write.extractive import language_line
+
+    rows = [line for line in SAMPLE.read_text("utf-8").splitlines() if '"lang": "en"' in line]
+    english = tmp_path / "english.jsonl"
+    english.write_text("\n".join(rows) + "\n", "utf-8")
+    with Store.open(tmp_path) as store:
+        import_file(store, english)
+        result = build(store, load_settings(tmp_path), BuildOptions(day=DAY, out_dir=tmp_path / "r", formats=("md",)))
+    counts = result.report.stats["writer"]["language"]
+    assert counts["not_in_report_language"] * 3 > counts["sentences"] > 0
+    assert any("--writer local" in w for w in result.warnings)
+    assert language_line(result.report.stats["writer"]).startswith("language: ")
+    for section in result.report.sections:
+        for paragraph in section.paragraphs:
+            for sentence in re.split(r"(?<=[。])", re.sub(r"“[^”]*”", "“”", paragraph.text)):
+                assert not re.search(r"[A-Za-z]{4,} [a-z]{3,} [a-z]{3,}", sentence), sentence  # no English voice
+    assert result.report.stats["verification"]["unsupported"] == 0
