@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import multiprocessing
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from dailybrief.app import Workspace
+from dailybrief.app.publish import review_gate
+from dailybrief.app.review import approve
 from dailybrief.config import Settings
 from dailybrief.errors import DailybriefError
 from dailybrief.publish.base import Edition
 from dailybrief.publish.deliver import publish_edition, select_channels
 from dailybrief.publish.registry import register
-from dailybrief.schedule.job import DailySteps, GateResult, review_gate, run_daily
+from dailybrief.schedule.job import DailySteps, GateResult, run_daily
 from dailybrief.store import Store
 from dailybrief.store.runs import acquire_lock, list_runs, release_lock
 
@@ -25,7 +29,7 @@ register(LoopbackHook)
 TOKEN = "tok-daily-5b2d4e6f"
 
 
-def steps_for(store, settings, edition, calls: list[str], fail_build: str = "") -> DailySteps:
+def steps_for(store, settings, edition, calls: list[str], fail_build: str = "", gate=None) -> DailySteps:
     def build(day: str) -> str:
         calls.append(f"build {day}")
         if fail_build:
@@ -37,7 +41,8 @@ def steps_for(store, settings, edition, calls: list[str], fail_build: str = "") 
         return publish_edition(store, settings, lambda language: edition, select_channels(settings),
                                env={"HOOK_TOKEN": TOKEN}, sleep=lambda s: None)
 
-    return DailySteps(collect=lambda: calls.append("collect") or "96 items", build=build, publish=publish)
+    return DailySteps(collect=lambda: calls.append("collect") or "96 items", build=build, publish=publish,
+                      gate=gate or (lambda day: GateResult(True, "review off")))
 
 
 @pytest.fixture
@@ -71,13 +76,22 @@ def test_a_run_is_logged_with_stages_and_deliveries_and_never_repeated(store, ed
     assert again.status == "skipped" and len(calls) == 3 and len(list_runs(store)) == 1
 
 
-def test_review_required_holds_publishing(store, edition) -> None:
-    settings = hook_settings("http://127.0.0.1:9/h", review="required")
+def test_review_gate_holds_publishing_until_the_edition_is_approved(store, home, report, edition) -> None:
+    (home / "dailybrief.toml").write_text('review = "on"\n', "utf-8")
+    ws = Workspace(home)
+    store.save_report(report)
+    settings = hook_settings("http://127.0.0.1:9/h")
     calls: list[str] = []
-    result = run_daily(store, settings, "2026-04-17", steps_for(store, settings, edition, calls))
+    gate = lambda day: review_gate(ws, date.fromisoformat(day))
+    result = run_daily(store, settings, "2026-04-17", steps_for(store, settings, edition, calls, gate=gate))
     assert result.status == "held" and calls == ["collect", "build 2026-04-17"]
-    assert review_gate(settings, store, "2026-04-17") == GateResult(False, "review required: 2026-04-17 is waiting for approval")
-    assert list_runs(store)[0].stages[-1].status == "held"
+    held = list_runs(store)[0].stages[-1]
+    assert held.status == "held" and held.detail.startswith("2026-04-17 (zh) is not approved (review = on")
+    with ws.store() as db:
+        approve(db, ws.settings, "2026-04-17", "zh", "editor")
+    assert review_gate(ws, date(2026, 4, 17)) == GateResult(True, "approved (review = on)")
+    (home / "dailybrief.toml").write_text('review = "off"\n', "utf-8")
+    assert review_gate(Workspace(home), date(2026, 4, 18)) == GateResult(True, "review off")
 
 
 def test_a_failed_run_exits_non_zero_and_sends_one_alert(store, edition, tmp_path) -> None:
@@ -114,7 +128,8 @@ def _contender(home: str, out: str, day: str) -> None:
             time.sleep(1.5)
             return "built"
 
-        steps = DailySteps(collect=lambda: "", build=build, publish=lambda d: _no_channels(db, d))
+        steps = DailySteps(collect=lambda: "", build=build, publish=lambda d: _no_channels(db, d),
+                           gate=lambda d: GateResult(True, "review off"))
         run_daily(db, Settings(), day, steps)
 
 

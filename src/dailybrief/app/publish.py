@@ -7,22 +7,24 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from ..errors import CollectError, RenderError
+from ..errors import CollectError, RenderError, ReviewError
 from ..publish.base import Edition
 from ..publish.deliver import PublishResult, publish_edition, select_channels
 from ..publish.editions import build_folder, load_edition, stored_report
 from ..publish.site import SiteResult, build_site
-from ..schedule.job import DailyResult, DailySteps, run_daily
+from ..schedule.job import DailyResult, DailySteps, GateResult, run_daily
 from ..schedule.scheduler import serve
 from ..store.deliveries import Delivery, list_deliveries
 from ..store.runs import RunRecord, list_runs
 from .build import BuildRequest, build_day
 from .collect import collect
 from .context import Workspace
+from .review import mode as review_mode
+from .review import require_approval
 
 __all__ = [
     "DailyResult", "Delivery", "PublishResult", "RunRecord", "SiteResult", "daily", "daily_steps", "deliveries",
-    "publish", "runs", "schedule", "site",
+    "publish", "review_gate", "runs", "schedule", "site",
 ]
 
 
@@ -58,6 +60,29 @@ def site(ws: Workspace, out: Path | None = None) -> SiteResult:
     return build_site(ws.settings, reports, ws.reports_dir, out or ws.home / "site")
 
 
+def review_gate(ws: Workspace, day: date) -> GateResult:
+    """Whether the editions of `day` may be published: the one place the daily job decides it.
+
+    With the review setting in force off (`app.review.mode`) it passes; otherwise every language
+    built must be approved in the review workflow.
+    """
+    settings = ws.settings
+    if review_mode(settings) == "off":
+        return GateResult(True, "review off")
+    with ws.store() as store:
+        for language in languages(ws):
+            try:
+                require_approval(store, settings, day.isoformat(), language)
+            except ReviewError as exc:
+                return GateResult(False, exc.message)
+    return GateResult(True, f"approved (review = {review_mode(settings)})")
+
+
+def languages(ws: Workspace) -> list[str]:
+    """The editions the daily job builds and publishes."""
+    return list(ws.settings.schedule.languages or [ws.settings.report.language])
+
+
 def daily_steps(ws: Workspace, allow_private: bool = False) -> DailySteps:
     """The real stages of the daily job: collect, build each configured language, publish."""
     settings = ws.settings
@@ -71,7 +96,7 @@ def daily_steps(ws: Workspace, allow_private: bool = False) -> DailySteps:
 
     def build_step(day: str) -> str:
         lines = []
-        for language in settings.schedule.languages or [settings.report.language]:
+        for language in languages(ws):
             request = BuildRequest(day=date.fromisoformat(day), language=language,
                                    out_dir=build_folder(ws.reports_dir, language, settings))
             built = build_day(ws, request)
@@ -80,7 +105,8 @@ def daily_steps(ws: Workspace, allow_private: bool = False) -> DailySteps:
             lines.append(f"{language}: {len(built.report.sections)} sections, {len(built.report.references)} references")
         return "; ".join(lines)
 
-    return DailySteps(collect=collect_step, build=build_step, publish=lambda day: publish(ws, date.fromisoformat(day)))
+    return DailySteps(collect=collect_step, build=build_step, publish=lambda day: publish(ws, date.fromisoformat(day)),
+                      gate=lambda day: review_gate(ws, date.fromisoformat(day)))
 
 
 def daily(ws: Workspace, day: date, trigger: str = "manual", allow_private: bool = False) -> DailyResult:

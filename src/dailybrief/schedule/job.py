@@ -1,5 +1,6 @@
 """The daily job: collect → build → review gate → publish, for one date, at most once.
 
+The review decision is `app.publish.review_gate`, passed in as `DailySteps.gate`.
 `run_daily` takes the date's lock in the database, skips a scheduled date that already has a
 successful run, times each stage, records the run in `runs` (stages, errors, deliveries) and,
 when the run fails, sends one alert to `schedule.alert_channel`. The stages themselves are
@@ -37,17 +38,6 @@ class GateResult:
     reason: str  # one line, shown in the run log
 
 
-def review_gate(settings: Settings, store: Store, date: str) -> GateResult:
-    """Whether the edition of `date` may be published. The one place the review decision is made.
-
-    With `schedule.review = "off"` every edition passes. With "required", editions are held
-    until the review workflow (the web app) approves them; until that lands nothing is approved.
-    """
-    if settings.schedule.review == "off":
-        return GateResult(True, "review off")
-    return GateResult(False, f"review required: {date} is waiting for approval")
-
-
 @dataclass
 class DailySteps:
     """The stages of one day. Each returns a one-line summary or raises `DailybriefError`."""
@@ -55,7 +45,7 @@ class DailySteps:
     collect: Callable[[], str]
     build: Callable[[str], str]  # date → summary
     publish: Callable[[str], PublishResult]  # date → what each channel did
-    gate: Callable[[str], GateResult] | None = None  # date → decision [default: review_gate]
+    gate: Callable[[str], GateResult]  # date → may it be published (app.publish.review_gate)
 
 
 @dataclass
@@ -138,10 +128,9 @@ def _stages(store: Store, settings: Settings, date: str, steps: DailySteps) -> D
         stages.run("collect", steps.collect)
     except DailybriefError as exc:  # a failed collect still builds from what is stored
         result.status, result.error = "failed", str(exc)
-    gate_step = steps.gate or (lambda d: review_gate(settings, store, d))
     try:
         stages.run("build", lambda: steps.build(date))
-        gate = stages.run("review", lambda: gate_step(date), lambda g: ("ok" if g.passed else "held", g.reason))
+        gate = stages.run("review", lambda: steps.gate(date), lambda g: ("ok" if g.passed else "held", g.reason))
         if not gate.passed:
             result.status = "held" if result.status == "ok" else result.status
             return result
