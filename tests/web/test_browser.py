@@ -132,6 +132,9 @@ def test_edit_is_verified_and_flagged_then_approval_opens_the_gate(page, newsroo
     with Store.open(newsroom.home) as store, pytest.raises(ReviewError) as refused:
         require_approval(store, settings, DAY, "zh")
     assert f"dailybrief review approve {DAY}" in str(refused.value) and "\n" not in str(refused.value)
+    publish = cli(newsroom.home, "publish", "--date", DAY)
+    assert publish.returncode == 1 and publish.stderr.count("\n") == 1
+    assert publish.stderr.startswith(f"error: {DAY} (zh) is not approved") and f"dailybrief review approve {DAY}" in publish.stderr
 
     goto(page, f"{newsroom.url}/review/{DAY}/zh")
     version = page.eval("document.querySelector('#edit-form input[name=version]').value")
@@ -155,6 +158,8 @@ def test_edit_is_verified_and_flagged_then_approval_opens_the_gate(page, newsroo
     assert fits(page) and [e for e in page.errors() if e not in refused] == []
     with Store.open(newsroom.home) as store:
         assert require_approval(store, settings, DAY, "zh").approved_by == "alice"
+    published = cli(newsroom.home, "publish", "--date", DAY)  # no channels configured: nothing to send
+    assert published.returncode == 0, published.stderr
 
 
 def test_report_page_same_look_no_script_from_items(browser, page, newsroom):

@@ -66,6 +66,8 @@ def test_unknown_dates_and_ids_are_404_and_bad_values_are_named(newsroom):
         reply = client.get(path)
         assert reply.status_code == 404, path
         assert "<h1>Not found</h1>" in reply.text
+    builds = client.get("/builds")
+    assert builds.status_code == 200 and "<h1>Runs</h1>" in builds.text and "<h1>Builds</h1>" in builds.text
     bad = client.get("/search", params={"q": "OpenAI", "since": "17/04/2026"})
     assert bad.status_code == 400 and "expected a date as YYYY-MM-DD" in bad.text
     assert bad.text.index("expected a date") > bad.text.index('name="since"')  # next to its field

@@ -20,7 +20,7 @@ from .build import BuildRequest, build_day
 from .collect import collect
 from .context import Workspace
 from .review import mode as review_mode
-from .review import require_approval
+from .review import mark_published, require_approval
 
 __all__ = [
     "DailyResult", "Delivery", "PublishResult", "RunRecord", "SiteResult", "daily", "daily_steps", "deliveries",
@@ -44,7 +44,15 @@ def publish(ws: Workspace, day: date, channels: Sequence[str] = (), dry_run: boo
             return cache[language]
 
         stored_report(store, day.isoformat(), settings.report.language)  # a clear error before any channel
-        return publish_edition(store, settings, edition, specs, dry_run=dry_run)
+        languages = list(dict.fromkeys(spec.language or settings.report.language for spec in specs)) or [settings.report.language]
+        if not dry_run:  # the review gate: a ReviewError saying how to approve (app/review.py)
+            for language in languages:
+                require_approval(store, settings, day.isoformat(), language)
+        result = publish_edition(store, settings, edition, specs, dry_run=dry_run)
+        if result.ok and not dry_run and specs:
+            for language in languages:
+                mark_published(store, settings, day.isoformat(), language)
+        return result
 
 
 def deliveries(ws: Workspace, day: date | None = None) -> list[Delivery]:

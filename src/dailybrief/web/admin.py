@@ -87,4 +87,6 @@ def sources_remove(request: Request, csrf: str = Form(""), name: str = Form(""))
 def builds_page(request: Request) -> Response:
     web = web_of(request)
     v = web.visitor(request)
-    return web.render(request, v, "builds.html", builds=builds(web.store))
+    from ..app.publish import runs  # the daily job's runs table (schedule/)
+
+    return web.render(request, v, "builds.html", builds=builds(web.store), runs=runs(Workspace(web.home), limit=30))
