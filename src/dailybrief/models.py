@@ -12,7 +12,8 @@ import hashlib
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+from typing_extensions import TypedDict
 
 SourceKind = Literal["news", "blog", "paper", "forum", "video", "press", "release", "other"]
 SOURCE_KINDS: tuple[str, ...] = ("news", "blog", "paper", "forum", "video", "press", "release", "other")
@@ -147,6 +148,128 @@ class Organisation(BaseModel):
     contacts: list[Contact] = Field(default_factory=list)
 
 
+# -- build statistics (report.json `stats`; documented field by field in docs/report-json.md) --
+# TypedDicts: dicts at run time (every consumer reads them as such), checked by pydantic when a
+# Report is made or loaded and by the type checker in code. Unknown keys are kept.
+
+_KEEP_EXTRA = ConfigDict(extra="allow")
+
+
+class WindowStat(TypedDict):
+    __pydantic_config__ = _KEEP_EXTRA  # type: ignore[misc]
+    start: str
+    end: str
+
+
+class MergeStat(TypedDict):
+    __pydantic_config__ = _KEEP_EXTRA  # type: ignore[misc]
+    kept: str
+    dropped: str
+    score: float
+    reason: str
+
+
+class DroppedStat(TypedDict):
+    __pydantic_config__ = _KEEP_EXTRA  # type: ignore[misc]
+    url: str
+    title: str
+    reason: str
+
+
+class RepeatStat(TypedDict):
+    __pydantic_config__ = _KEEP_EXTRA  # type: ignore[misc]
+    id: str
+    title: str
+    earlier_reports: list[str]
+
+
+class CacheStat(TypedDict):
+    __pydantic_config__ = _KEEP_EXTRA  # type: ignore[misc]
+    hits: int
+    misses: int
+
+
+class AssignmentStat(TypedDict):
+    __pydantic_config__ = _KEEP_EXTRA  # type: ignore[misc]
+    story: str
+    title: str
+    section: str
+    score: float
+    best: str
+    best_score: float
+    runner_up: str
+    runner_up_score: float
+    reason: str
+    scores: dict[str, float]
+
+
+class WriterStat(TypedDict, total=False):
+    __pydantic_config__ = _KEEP_EXTRA  # type: ignore[misc]
+    writer: str
+    left_out: list[dict[str, Any]]
+    requested: str
+    fallback: str
+    endpoint: str
+    model: str
+    requests: int
+    cache_hits: int
+    retries: int
+    input_tokens: int
+    output_tokens: int
+    request_seconds: float
+    repairs: int
+    seconds: float
+    estimated_cost_usd: float
+    fallbacks: list[dict[str, Any]]
+    selected_items: int
+    selected_item_tokens: int
+    day_title: str
+
+
+class FindingStat(TypedDict):
+    __pydantic_config__ = _KEEP_EXTRA  # type: ignore[misc]
+    where: str
+    text: str
+    reasons: list[str]
+    action: str
+
+
+class VerificationStat(TypedDict):
+    __pydantic_config__ = _KEEP_EXTRA  # type: ignore[misc]
+    sentences: int
+    supported: int
+    unsupported: int
+    findings: list[FindingStat]
+
+
+class BuildStats(TypedDict, total=False):
+    """How a report was made: what each stage did. Every key is optional (a hand-made or older
+    report.json may lack any of them)."""
+
+    __pydantic_config__ = _KEEP_EXTRA  # type: ignore[misc]
+    window: WindowStat
+    items_in_window: int
+    duplicates: int
+    merges: list[MergeStat]
+    stories: int
+    stories_written: int
+    sections: int
+    dropped: list[DroppedStat]
+    embedder: str
+    story_build: int
+    clustering: str
+    story_merges: int
+    overrides_applied: int
+    novelty: dict[str, int]
+    repeats: list[RepeatStat]
+    embedding_cache: CacheStat
+    sections_assignment: list[AssignmentStat]
+    writer: WriterStat
+    verification: VerificationStat
+    seconds: dict[str, float]
+    report_url: str
+
+
 class Report(BaseModel):
     """Everything a renderer needs; `report.json` is `Report.model_dump_json()`."""
 
@@ -158,7 +281,7 @@ class Report(BaseModel):
     summary_citations: list[int] = Field(default_factory=list)
     sections: list[ReportSection]
     references: list[Reference]
-    stats: dict[str, Any] = Field(default_factory=dict)
+    stats: BuildStats = Field(default_factory=lambda: BuildStats())
     generated_at: str = ""
 
     def reference(self, n: int) -> Reference:

@@ -25,6 +25,7 @@ in an `Assignment` (the pipeline puts them in `stats.sections_assignment`).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -107,17 +108,24 @@ def assign_sections_explained(
     stories: list[Story], settings: Settings, language: str = "zh", embedder: Embedder | None = None
 ) -> tuple[list[Section], list[Assignment]]:
     """Sections in report order and, per story, where it went and why."""
-    embedder = embedder or default_embedder()
     specs = [s for s in settings.sections if s.id != OTHER]
     other_spec = next((s for s in settings.sections if s.id == OTHER), None) or SectionSpec(
         id=OTHER, title="其他动态", title_en="Other news"
     )
+    capacity = max(1, min(settings.report.stories_per_section, settings.report.max_paragraphs))
+    scored = score_stories(stories, specs, embedder or default_embedder())
+    placing = _Placing(scored, capacity)
+    placing.place_all()
+    placing.fold(settings.report.max_sections)
+    return placing.sections({s.id: s for s in specs}, other_spec, language)
+
+
+def score_stories(stories: list[Story], specs: list[SectionSpec], embedder: Embedder) -> list[_Scored]:
+    """Each story's score for each section (similarity + keyword evidence), best first."""
     if specs:
         texts = [t for s in specs for t in _section_texts(s)]
         vectors = embedder.embed(texts).reshape(len(specs), 2, -1)
     terms = [Terms(s.keywords) for s in specs]
-    capacity = max(1, min(settings.report.stories_per_section, settings.report.max_paragraphs))
-
     scored: list[_Scored] = []
     for story in stories:
         scores: dict[str, float] = {}
@@ -130,71 +138,93 @@ def assign_sections_explained(
                 scores[spec.id] = round(float(sim) + KEYWORD_WEIGHT * evidence, 4)
         ranked = sorted(((sc, sid) for sid, sc in scores.items() if sc >= MIN_SCORE), key=lambda r: (-r[0], r[1]))
         scored.append(_Scored(story, ranked, scores))
+    return scored
 
-    # Stories are placed strongest first, so a full section is full of stronger stories.
-    order = sorted(range(len(scored)), key=lambda k: (-scored[k].story.importance, scored[k].story.id))
-    placed: dict[str, list[int]] = {}
-    where: dict[int, tuple[str, str]] = {}  # story index -> (section, reason)
-    for k in order:
-        s = scored[k]
-        if not s.ranked:
-            where[k] = (OTHER, f"no section scores {MIN_SCORE} or more")
-            continue
-        best_score, best = s.ranked[0]
-        target, reason = best, "best match"
-        if len(placed.get(best, [])) >= capacity and len(s.ranked) > 1:
-            second_score, second = s.ranked[1]
-            if best_score - second_score <= MARGIN and len(placed.get(second, [])) < capacity:
-                target = second
-                reason = f"best section {best} full ({capacity} stronger stories); second-best within {MARGIN}"
-        placed.setdefault(target, []).append(k)
-        where[k] = (target, reason)
 
-    # At most max_sections: keep the most important sections, re-place the folded ones' stories.
-    importance = {sid: section_importance([scored[k].story.importance for k in ks]) for sid, ks in placed.items()}
-    kept = sorted(placed, key=lambda sid: (-importance[sid], sid))
-    has_other = any(sec == OTHER for sec, _ in where.values())
-    limit = settings.report.max_sections
-    if len(kept) + (1 if has_other else 0) > limit:
-        folded = kept[limit - 1 :]
-        kept = kept[: limit - 1]
-        moved = sorted((k for sid in folded for k in placed[sid]),
-                       key=lambda k: (-scored[k].story.importance, scored[k].story.id))
+class _Placing:
+    """Stories placed into sections, with the reason for each placement."""
+
+    def __init__(self, scored: list[_Scored], capacity: int):
+        self.scored, self.capacity = scored, capacity
+        self.placed: dict[str, list[int]] = {}  # section id -> story indexes
+        self.where: dict[int, tuple[str, str]] = {}  # story index -> (section, reason)
+
+    def strongest_first(self, indexes: Iterable[int]) -> list[int]:
+        return sorted(indexes, key=lambda k: (-self.scored[k].story.importance, self.scored[k].story.id))
+
+    def place_all(self) -> None:
+        """Strongest story first, so a full section is full of stronger stories; a story its
+        best section has no room for takes a second-best section within MARGIN."""
+        for k in self.strongest_first(range(len(self.scored))):
+            s = self.scored[k]
+            if not s.ranked:
+                self.where[k] = (OTHER, f"no section scores {MIN_SCORE} or more")
+                continue
+            best_score, best = s.ranked[0]
+            target, reason = best, "best match"
+            if len(self.placed.get(best, [])) >= self.capacity and len(s.ranked) > 1:
+                second_score, second = s.ranked[1]
+                if best_score - second_score <= MARGIN and len(self.placed.get(second, [])) < self.capacity:
+                    target = second
+                    reason = f"best section {best} full ({self.capacity} stronger stories); second-best within {MARGIN}"
+            self.placed.setdefault(target, []).append(k)
+            self.where[k] = (target, reason)
+
+    def fold(self, limit: int) -> None:
+        """At most `limit` sections: keep the most important, re-place the folded ones' stories."""
+        importance = {sid: section_importance([self.scored[k].story.importance for k in ks])
+                      for sid, ks in self.placed.items()}
+        kept = sorted(self.placed, key=lambda sid: (-importance[sid], sid))
+        has_other = any(sec == OTHER for sec, _ in self.where.values())
+        if len(kept) + (1 if has_other else 0) <= limit:
+            return
+        folded, kept = kept[limit - 1 :], kept[: limit - 1]
+        moved = self.strongest_first(k for sid in folded for k in self.placed[sid])
         for sid in folded:
-            placed.pop(sid)
+            self.placed.pop(sid)
         for k in moved:
-            s = scored[k]
-            own = s.scores[where[k][0]]
-            room = [(sc, sid) for sc, sid in s.ranked if sid in kept and len(placed[sid]) < capacity
+            s, gone = self.scored[k], self.where[k][0]
+            own = s.scores[gone]
+            room = [(sc, sid) for sc, sid in s.ranked if sid in kept and len(self.placed[sid]) < self.capacity
                     and own - sc <= MARGIN]
             if room:
-                sc, sid = room[0]
-                placed[sid].append(k)
-                where[k] = (sid, f"section {where[k][0]} folded (beyond max_sections {limit}); "
-                                 f"next-best kept section within {MARGIN} with room")
+                sid = room[0][1]
+                self.placed[sid].append(k)
+                self.where[k] = (sid, f"section {gone} folded (beyond max_sections {limit}); "
+                                      f"next-best kept section within {MARGIN} with room")
             else:
-                where[k] = (OTHER, f"section {where[k][0]} folded (beyond max_sections {limit})")
+                self.where[k] = (OTHER, f"section {gone} folded (beyond max_sections {limit})")
 
-    by_id = {s.id: s for s in specs}
-    buckets: dict[str, list[Story]] = {}
-    assignments: list[Assignment] = []
-    for k, s in enumerate(scored):
-        section, reason = where[k]
-        buckets.setdefault(section, []).append(s.story.model_copy(update={"section": section}))
-        best_score, best = s.ranked[0] if s.ranked else (0.0, OTHER)
-        runner_score, runner = s.ranked[1] if len(s.ranked) > 1 else (0.0, "")
-        assignments.append(Assignment(
-            story=s.story.id, title=s.story.title, section=section, score=s.scores.get(section, 0.0),
-            best=best, best_score=best_score, runner_up=runner, runner_up_score=runner_score, reason=reason,
-            scores=dict(sorted(s.scores.items(), key=lambda kv: -kv[1])[:4]),
-        ))
+    def sections(
+        self, by_id: dict[str, SectionSpec], other_spec: SectionSpec, language: str
+    ) -> tuple[list[Section], list[Assignment]]:
+        """The sections in report order and one Assignment per story."""
+        buckets: dict[str, list[Story]] = {}
+        assignments: list[Assignment] = []
+        for k, s in enumerate(self.scored):
+            section, reason = self.where[k]
+            buckets.setdefault(section, []).append(s.story.model_copy(update={"section": section}))
+            best_score, best = s.ranked[0] if s.ranked else (0.0, OTHER)
+            runner_score, runner = s.ranked[1] if len(s.ranked) > 1 else (0.0, "")
+            assignments.append(Assignment(
+                story=s.story.id, title=s.story.title, section=section, score=s.scores.get(section, 0.0),
+                best=best, best_score=best_score, runner_up=runner, runner_up_score=runner_score, reason=reason,
+                scores=dict(sorted(s.scores.items(), key=lambda kv: -kv[1])[:4]),
+            ))
+        return report_sections(buckets, by_id, other_spec, language), assignments
+
+
+def report_sections(
+    buckets: dict[str, list[Story]], by_id: dict[str, SectionSpec], other_spec: SectionSpec, language: str
+) -> list[Section]:
+    """The non-empty sections in report order: by importance, `other` last."""
     sections = [_section(by_id[sid], members, language) for sid, members in buckets.items() if sid != OTHER]
     # The day's lead story opens the report: sections by their most important story, ties by
     # their combined weight.
     sections.sort(key=section_order)
     if buckets.get(OTHER):
         sections.append(_section(other_spec, buckets[OTHER], language))
-    return sections, assignments
+    return sections
 
 
 def section_order(section: Section) -> tuple[float, float, str]:

@@ -172,10 +172,25 @@ def cluster_items(
         if threshold is None and embedder.name == "char-ngram-hash":
             threshold = FALLBACK_THRESHOLD
     threshold = THRESHOLD if threshold is None else threshold
-    vectors = np.asarray(vectors, dtype=np.float32)
+    clusterer = _Clusterer(items, np.asarray(vectors, dtype=np.float32), threshold, len(items) < exact_below, window_hours)
+    for i in sorted(range(len(items)), key=lambda i: (items[i].published, items[i].url)):
+        clusterer.place(i, clusterer.best_story(i))
+    return clusterer.result()
+
+
+@dataclass
+class _Features:
+    """What the day's items say about themselves, computed once: distinctive tokens, the
+    tokens in each title, names (rare non-numeric tokens) and each token's rarity (idf)."""
+
+    tokens: list[set[str]]
+    title_tokens: list[set[str]]
+    names: list[set[str]]
+    idf: dict[str, float]
+
+
+def day_features(items: list[Item]) -> _Features:
     n = len(items)
-    order = sorted(range(n), key=lambda i: (items[i].published, items[i].url))
-    times = [item.published.timestamp() for item in items]
     # Plain words: lower case in running text ("several", "model"); a capitalised word that is
     # one of them is not a name. Identifiers ("trae-agent", "bytedance/trae") do not count.
     plain_words = {w for item in items for w in _LOWER_WORD.findall(f"{item.title} {item.text}")}
@@ -185,113 +200,154 @@ def cluster_items(
     # A token carried by most of the day's items says nothing about which event an item is.
     idf = {tok: min(1.0, math.log(n / df + 1) / math.log(n / 2 + 1))
            for tok, df in document_freq.items()} if n > 2 else {}
-    # Names: non-numeric tokens that few of the day's items carry.
     names = [{t for t in toks if not t.replace(".", "").isdigit() and idf.get(t, 1.0) >= 0.5} for toks in tokens]
-    shapes: dict[int, tuple[frozenset[str], frozenset[str]]] = {}  # title shapes, computed when needed
+    return _Features(tokens, title_tokens, names, idf)
 
-    def shape(k: int) -> tuple[frozenset[str], frozenset[str]]:
-        if k not in shapes:
-            shapes[k] = title_shape(items[k].title)
-        return shapes[k]
 
-    exact = n < exact_below
-    index = None if exact else CellIndex(vectors, nprobe=NPROBE)
-    postings: dict[str, list[int]] = {}
-    window = window_hours * 3600
-    centroids = _Centroids(vectors.shape[1], min(n, 4096))
-    stories: list[_Open] = []
-    joins: list[tuple[int, int, float, float, list[str], float]] = []  # item, story, score, cosine, shared, headline
+@dataclass
+class _Best:
+    """The best story found for an item so far (story -1: none)."""
 
-    for i in order:
-        if exact:
-            ks = np.arange(len(stories))
+    story: int = -1
+    score: float = -1.0
+    cosine: float = 0.0
+    shared: list[str] = field(default_factory=list)
+    headline: float = 0.0  # title similarity when the headline bonus applied
+
+
+class _Clusterer:
+    """One pass over the items in publication order; each joins its best story or opens one."""
+
+    def __init__(self, items: list[Item], vectors: np.ndarray, threshold: float, exact: bool, window_hours: float):
+        self.items, self.vectors, self.threshold, self.exact = items, vectors, threshold, exact
+        self.features = day_features(items)
+        self.times = [item.published.timestamp() for item in items]
+        self.window = window_hours * 3600
+        self.index = None if exact else CellIndex(vectors, nprobe=NPROBE)
+        self.postings: dict[str, list[int]] = {}
+        self.centroids = _Centroids(vectors.shape[1], min(len(items), 4096))
+        self.stories: list[_Open] = []
+        self.joins: list[tuple[int, _Best]] = []
+        self._shapes: dict[int, tuple[frozenset[str], frozenset[str]]] = {}  # title shapes, when needed
+
+    def shape(self, k: int) -> tuple[frozenset[str], frozenset[str]]:
+        if k not in self._shapes:
+            self._shapes[k] = title_shape(self.items[k].title)
+        return self._shapes[k]
+
+    def candidates(self, i: int) -> np.ndarray:
+        """Stories item `i` may join: all (exact) or those the ANN cells and rare names propose,
+        minus those quiet for longer than the window."""
+        if self.exact or self.index is None:
+            ks = np.arange(len(self.stories))
         else:
-            found = index.candidates(i)
-            for name in names[i]:
-                posting = postings.get(name)
+            found = self.index.candidates(i)
+            for name in self.features.names[i]:
+                posting = self.postings.get(name)
                 if posting and len(posting) <= NAME_POSTINGS:
                     found.update(posting)
             ks = np.fromiter(found, dtype=np.int64, count=len(found))
             ks.sort()  # gather centroid rows in memory order
-        best, best_score, best_cos, best_shared, best_title = -1, -1.0, 0.0, [], 0.0
         if len(ks):
-            ks = ks[centroids.last[ks] >= times[i] - window]
-        if len(ks):
-            cosines = centroids.cosines(ks, vectors[i])
-            top = np.argsort(-cosines)[:CANDIDATES]
-            # Tokens only re-rank the stories the embedding already finds close.
-            for j in top:
-                if cosines[j] + MAX_BONUS + TITLE_BONUS < max(threshold, best_score):
-                    break  # no bonus can lift this one or the rest (by falling cosine) above the best
-                story = stories[ks[j]]
-                shared = [t for t in tokens[i] if story.tokens[t]]
-                # A token counts by how rare it is in the day, how much of the story carries it,
-                # and half when it is only a number.
-                size = len(story.members)
-                # A name in both headlines counts TITLE_NAME times: it is what the reports are about.
-                evidence = sum(
-                    idf.get(t, 1.0) * min(1.0, 2 * story.tokens[t] / size)
-                    * (0.5 if t not in names[i] else TITLE_NAME if t in title_tokens[i] and t in story.title_tokens else 1.0)
-                    for t in shared
-                )
-                bonus = min(MAX_BONUS, TOKEN_BONUS * evidence)
-                if not shared and names[i] and story.names:
-                    bonus = -CONFLICT  # both name products or people, and not the same ones
-                # Two reports of one event often share their headline (a reposted announcement,
-                # a wire story retitled by a word): the bonus rises from 0 at TITLE_FROM to
-                # TITLE_BONUS for identical titles, and needs the embedding to agree somewhat.
-                # Titles can only lift (or, naming other numbers, sink) a story that could win.
-                title_sim = 0.0
-                if cosines[j] + bonus + TITLE_BONUS >= max(threshold, best_score):
-                    mine, theirs = shape(i), [shape(k) for k in story.titles]
-                    title_sim = max((title_similarity(mine, t) for t in theirs), default=0.0)
-                    if title_sim > TITLE_FROM and bonus >= 0:
-                        bonus += TITLE_BONUS * (title_sim - TITLE_FROM) / (1 - TITLE_FROM)
-                    # Headlines that name numbers, none in common ("GPT-5.5" / "GPT-5.6"): two events.
-                    if mine[1] and all(t[1] and not t[1] & mine[1] for t in theirs):
-                        bonus = min(bonus, 0.0) - CONFLICT
-                score = float(cosines[j]) + bonus
-                if score > best_score:
-                    best, best_score, best_cos, best_shared = int(ks[j]), score, float(cosines[j]), shared
-                    best_title = title_sim if title_sim > TITLE_FROM else 0.0
-        if best >= 0 and best_score >= threshold:
-            story = stories[best]
+            ks = ks[self.centroids.last[ks] >= self.times[i] - self.window]
+        return ks
+
+    def token_bonus(self, i: int, story: _Open) -> tuple[float, list[str]]:
+        """Bonus for distinctive tokens shared with the story (or a penalty for naming others)."""
+        f = self.features
+        shared = [t for t in f.tokens[i] if story.tokens[t]]
+        # A token counts by how rare it is in the day, how much of the story carries it,
+        # and half when it is only a number.
+        size = len(story.members)
+        # A name in both headlines counts TITLE_NAME times: it is what the reports are about.
+        evidence = sum(
+            f.idf.get(t, 1.0) * min(1.0, 2 * story.tokens[t] / size)
+            * (0.5 if t not in f.names[i] else TITLE_NAME if t in f.title_tokens[i] and t in story.title_tokens else 1.0)
+            for t in shared
+        )
+        bonus = min(MAX_BONUS, TOKEN_BONUS * evidence)
+        if not shared and f.names[i] and story.names:
+            bonus = -CONFLICT  # both name products or people, and not the same ones
+        return bonus, shared
+
+    def title_bonus(self, i: int, story: _Open, bonus: float) -> tuple[float, float]:
+        """The bonus after comparing headlines, and the best title similarity.
+
+        Two reports of one event often share their headline (a reposted announcement, a wire
+        story retitled by a word): the bonus rises from 0 at TITLE_FROM to TITLE_BONUS for
+        identical titles, and needs the embedding to agree somewhat."""
+        mine, theirs = self.shape(i), [self.shape(k) for k in story.titles]
+        title_sim = max((title_similarity(mine, t) for t in theirs), default=0.0)
+        if title_sim > TITLE_FROM and bonus >= 0:
+            bonus += TITLE_BONUS * (title_sim - TITLE_FROM) / (1 - TITLE_FROM)
+        # Headlines that name numbers, none in common ("GPT-5.5" / "GPT-5.6"): two events.
+        if mine[1] and all(t[1] and not t[1] & mine[1] for t in theirs):
+            bonus = min(bonus, 0.0) - CONFLICT
+        return bonus, title_sim
+
+    def best_story(self, i: int) -> _Best:
+        best = _Best()
+        ks = self.candidates(i)
+        if not len(ks):
+            return best
+        cosines = self.centroids.cosines(ks, self.vectors[i])
+        # Tokens only re-rank the stories the embedding already finds close.
+        for j in np.argsort(-cosines)[:CANDIDATES]:
+            if cosines[j] + MAX_BONUS + TITLE_BONUS < max(self.threshold, best.score):
+                break  # no bonus can lift this one or the rest (by falling cosine) above the best
+            story = self.stories[ks[j]]
+            bonus, shared = self.token_bonus(i, story)
+            # Titles can only lift (or, naming other numbers, sink) a story that could win.
+            title_sim = 0.0
+            if cosines[j] + bonus + TITLE_BONUS >= max(self.threshold, best.score):
+                bonus, title_sim = self.title_bonus(i, story, bonus)
+            score = float(cosines[j]) + bonus
+            if score > best.score:
+                best = _Best(int(ks[j]), score, float(cosines[j]), shared, title_sim if title_sim > TITLE_FROM else 0.0)
+        return best
+
+    def place(self, i: int, best: _Best) -> None:
+        """Join item `i` to its best story when it clears the threshold, else open a story."""
+        f = self.features
+        if best.story >= 0 and best.score >= self.threshold:
+            story, k = self.stories[best.story], best.story
             story.members.append(i)
-            story.tokens.update(tokens[i])
-            new_names = names[i] - story.names
-            story.names |= names[i]
+            story.tokens.update(f.tokens[i])
+            new_names = f.names[i] - story.names
+            story.names |= f.names[i]
             if len(story.titles) < TITLES_KEPT:
                 story.titles.append(i)
-            story.title_tokens |= title_tokens[i]
-            centroids.join(best, vectors[i], times[i])
-            joins.append((i, best, best_score, best_cos, best_shared, best_title))
-            k = best
+            story.title_tokens |= f.title_tokens[i]
+            self.centroids.join(k, self.vectors[i], self.times[i])
+            self.joins.append((i, best))
         else:
-            k = centroids.add(vectors[i], times[i])
-            stories.append(_Open(members=[i], tokens=Counter(tokens[i]), names=set(names[i]), titles=[i],
-                                  title_tokens=set(title_tokens[i])))
-            new_names = names[i]
-        if index is not None:
-            index.register(i, k)
+            k = self.centroids.add(self.vectors[i], self.times[i])
+            self.stories.append(_Open(members=[i], tokens=Counter(f.tokens[i]), names=set(f.names[i]), titles=[i],
+                                      title_tokens=set(f.title_tokens[i])))
+            new_names = f.names[i]
+        if self.index is not None:
+            self.index.register(i, k)
             for name in new_names:
-                postings.setdefault(name, []).append(k)
+                self.postings.setdefault(name, []).append(k)
 
-    ids = [story_id(items[s.members[0]]) for s in stories]
-    reasons: dict[int, list[str]] = {}
-    merges: list[StoryMerge] = []
-    for i, k, score, cosine, shared, headline in joins:
-        why = f"{items[i].url} joined at {score:.2f}"
-        if shared:
-            why += " sharing " + ", ".join(sorted(shared)[:5])
-        reasons.setdefault(k, []).append(why)
-        reason = f"cosine {cosine:.2f}" + (f" + shared {', '.join(sorted(shared)[:5])}" if shared else "")
-        if headline:
-            reason += f" + headline {headline:.2f}"
-        merges.append(StoryMerge(ids[k], items[i].url, items[stories[k].members[0]].url,
-                                 round(score, 3), round(cosine, 3), sorted(shared), reason))
-    result = [
-        Story(id=ids[k], title=items[s.members[0]].title, items=[items[i] for i in s.members],
-              reasons=reasons.get(k, []))
-        for k, s in enumerate(stories)
-    ]
-    return ClusterResult(stories=result, merges=merges, method="exact" if exact else "ann")
+    def result(self) -> ClusterResult:
+        """The stories (first item's title) and the merge log of every join."""
+        items = self.items
+        ids = [story_id(items[s.members[0]]) for s in self.stories]
+        reasons: dict[int, list[str]] = {}
+        merges: list[StoryMerge] = []
+        for i, best in self.joins:
+            k, shared = best.story, sorted(best.shared)[:5]
+            why = f"{items[i].url} joined at {best.score:.2f}" + (" sharing " + ", ".join(shared) if shared else "")
+            reasons.setdefault(k, []).append(why)
+            reason = f"cosine {best.cosine:.2f}" + (f" + shared {', '.join(shared)}" if shared else "")
+            if best.headline:
+                reason += f" + headline {best.headline:.2f}"
+            merges.append(StoryMerge(ids[k], items[i].url, items[self.stories[k].members[0]].url,
+                                     round(best.score, 3), round(best.cosine, 3), sorted(best.shared), reason))
+        stories = [
+            Story(id=ids[k], title=items[s.members[0]].title, items=[items[i] for i in s.members],
+                  reasons=reasons.get(k, []))
+            for k, s in enumerate(self.stories)
+        ]
+        return ClusterResult(stories=stories, merges=merges, method="exact" if self.exact else "ann")
