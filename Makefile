@@ -11,8 +11,16 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 demo: system-deps install
 	$(BIN)/dailybrief demo
 
-test: system-deps test-system-deps install-dev
+test: system-deps test-system-deps install-dev lint
 	$(BIN)/python -m pytest -q
+
+# Style, types and layers (a few seconds warm): ruff lint and format, mypy on src/, and the
+# import-linter contracts in pyproject.toml (front ends -> app -> stages -> store/models; no cycles).
+lint: install-dev
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # Report quality on the real evaluation windows and the sample day (docs/quality.md).
 eval: install-dev

@@ -23,8 +23,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import platform
+import random
 import resource
 import subprocess
 import sys

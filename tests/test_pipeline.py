@@ -16,7 +16,7 @@ from dailybrief.importer import import_file, read_file
 from dailybrief.models import Report
 from dailybrief.pipeline import BuildOptions, build
 from dailybrief.process.window import report_window
-from itemfiles import SAMPLE, item, write_jsonl
+from itemfiles import SAMPLE
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "report-json.md"
 DAY = date(2026, 4, 17)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Mapping
 from datetime import time
 from importlib import resources
 from pathlib import Path
@@ -105,7 +106,7 @@ class SectionSpec(_Strict):
 
 class SourceSpec(_Strict):
     name: str
-    kind: Literal["rss", "page", "reddit", "hackernews", "arxiv", "github", "youtube"]
+    kind: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")  # rss, page, reddit, ... or a plugin's kind
     url: str
     source_kind: SourceKind = "news"
     weight: float = Field(1.0, ge=0, le=10)
@@ -291,7 +292,7 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _describe(error: dict[str, Any]) -> str:
+def _describe(error: Mapping[str, Any]) -> str:
     loc = ".".join(str(part) for part in error["loc"])
     message = error["msg"].removeprefix("Value error, ")
     if error["type"] == "extra_forbidden":

@@ -12,7 +12,7 @@ import hashlib
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, with_config
 from typing_extensions import TypedDict
 
 SourceKind = Literal["news", "blog", "paper", "forum", "video", "press", "release", "other"]
@@ -155,42 +155,42 @@ class Organisation(BaseModel):
 _KEEP_EXTRA = ConfigDict(extra="allow")
 
 
+@with_config(_KEEP_EXTRA)
 class WindowStat(TypedDict):
-    __pydantic_config__ = _KEEP_EXTRA  # type: ignore[misc]
     start: str
     end: str
 
 
+@with_config(_KEEP_EXTRA)
 class MergeStat(TypedDict):
-    __pydantic_config__ = _KEEP_EXTRA  # type: ignore[misc]
     kept: str
     dropped: str
     score: float
     reason: str
 
 
+@with_config(_KEEP_EXTRA)
 class DroppedStat(TypedDict):
-    __pydantic_config__ = _KEEP_EXTRA  # type: ignore[misc]
     url: str
     title: str
     reason: str
 
 
+@with_config(_KEEP_EXTRA)
 class RepeatStat(TypedDict):
-    __pydantic_config__ = _KEEP_EXTRA  # type: ignore[misc]
     id: str
     title: str
     earlier_reports: list[str]
 
 
+@with_config(_KEEP_EXTRA)
 class CacheStat(TypedDict):
-    __pydantic_config__ = _KEEP_EXTRA  # type: ignore[misc]
     hits: int
     misses: int
 
 
+@with_config(_KEEP_EXTRA)
 class AssignmentStat(TypedDict):
-    __pydantic_config__ = _KEEP_EXTRA  # type: ignore[misc]
     story: str
     title: str
     section: str
@@ -203,8 +203,8 @@ class AssignmentStat(TypedDict):
     scores: dict[str, float]
 
 
+@with_config(_KEEP_EXTRA)
 class WriterStat(TypedDict, total=False):
-    __pydantic_config__ = _KEEP_EXTRA  # type: ignore[misc]
     writer: str
     left_out: list[dict[str, Any]]
     requested: str
@@ -226,27 +226,27 @@ class WriterStat(TypedDict, total=False):
     day_title: str
 
 
+@with_config(_KEEP_EXTRA)
 class FindingStat(TypedDict):
-    __pydantic_config__ = _KEEP_EXTRA  # type: ignore[misc]
     where: str
     text: str
     reasons: list[str]
     action: str
 
 
+@with_config(_KEEP_EXTRA)
 class VerificationStat(TypedDict):
-    __pydantic_config__ = _KEEP_EXTRA  # type: ignore[misc]
     sentences: int
     supported: int
     unsupported: int
     findings: list[FindingStat]
 
 
+@with_config(_KEEP_EXTRA)
 class BuildStats(TypedDict, total=False):
     """How a report was made: what each stage did. Every key is optional (a hand-made or older
     report.json may lack any of them)."""
 
-    __pydantic_config__ = _KEEP_EXTRA  # type: ignore[misc]
     window: WindowStat
     items_in_window: int
     duplicates: int

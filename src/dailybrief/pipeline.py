@@ -17,16 +17,16 @@ from pathlib import Path
 from .config import Settings
 from .models import Report
 from .process.dedupe import dedupe
+from .process.engine import cached_embedder, cluster_stories, novelty
+from .process.overrides import Placement
 from .process.rank import rank_stories, source_weight
 from .process.relevance import filter_relevant
 from .process.sections import assign_sections_explained
-from .process.engine import cached_embedder, cluster_stories, novelty
-from .process.overrides import Placement
 from .process.window import report_window
 from .store import Store
 from .store.stories import overrides
 from .write.assemble import build_report
-from .write.base import WriteContext
+from .write.base import WriteContext, Writer
 from .write.extractive import language_warnings
 from .write.llm import make_writer, writer_warnings
 from .write.verify import verify_report
@@ -51,7 +51,7 @@ class BuildOptions:
     refresh: bool = False
     keep_unsupported: bool = False
     prompt_dir: Path | None = None
-    writer_instance: object | None = None
+    writer_instance: Writer | None = None
 
 
 @dataclass

@@ -4,9 +4,8 @@ tests/conftest.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import socket
+from collections.abc import Iterator
 
 import pytest
 from pytest_httpserver import HTTPServer

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from dailybrief.collect.feeds import FeedParseError, entry_texts, feed_items, parse_feed
-from dailybrief.config import SourceSpec
 from dailybrief.collect.runner import prepare
+from dailybrief.config import SourceSpec
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = next(

@@ -23,15 +23,22 @@ def run(home, *args, rc=0, force_color=False):
     env["COLUMNS"] = "300"  # no wrapping, so each string can be found whole
     if force_color:
         env["FORCE_COLOR"] = "1"  # rich then writes styles and hyperlinks as it would to a terminal
-    proc = subprocess.run([sys.executable, "-m", "dailybrief", "--home", str(home), *args],
-                          capture_output=True, text=True, timeout=300, env=env)
+    proc = subprocess.run(
+        [sys.executable, "-m", "dailybrief", "--home", str(home), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
     assert proc.returncode == rc, proc.stdout + proc.stderr
     return proc
 
 
 def write_items(path, titles):
-    rows = [{"url": f"https://example.com/{n}", "title": title, "published": "2026-04-16T10:00:00Z",
-             "source": title} for n, title in enumerate(titles)]
+    rows = [
+        {"url": f"https://example.com/{n}", "title": title, "published": "2026-04-16T10:00:00Z", "source": title}
+        for n, title in enumerate(titles)
+    ]
     path.write_text("".join(json.dumps(row) + "\n" for row in rows), "utf-8")
     return path
 

@@ -14,9 +14,8 @@ from dailybrief.config import load_settings
 from dailybrief.models import Item, Story
 from dailybrief.process import ann
 from dailybrief.process.dedupe import BANDS, ROWS, THRESHOLD, _candidate_pairs
-from dailybrief.process.evaluate import bcubed
-from dailybrief.process.sections import OTHER, assign_sections_explained, keyword_evidence
 from dailybrief.process.keywords import Terms
+from dailybrief.process.sections import OTHER, assign_sections_explained, keyword_evidence
 from dailybrief.process.stories import _LOWER_WORD, cluster_items, title_shape, title_similarity
 
 

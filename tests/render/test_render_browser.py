@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from .chromecdp import Browser, find_chromium
 
 SHOTS = os.environ.get("DAILYBRIEF_SCREENSHOTS")  # a folder to keep screenshots for review

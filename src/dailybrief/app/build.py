@@ -13,13 +13,24 @@ from ..importer import ImportResult, import_file
 from ..pipeline import STAGES, BuildOptions, BuildResult, Progress, build
 from ..write.extractive import language_line
 from ..write.llm import usage_line
+from ..write.writers import writer_names
 from .context import Workspace
 
-__all__ = ["STAGES", "BuildRequest", "BuildResult", "DemoResult", "Progress", "build_day", "demo", "import_sample", "main_files", "writing_lines"]
+__all__ = [
+    "STAGES",
+    "BuildRequest",
+    "BuildResult",
+    "DemoResult",
+    "Progress",
+    "build_day",
+    "demo",
+    "import_sample",
+    "main_files",
+    "writing_lines",
+]
 
 SAMPLE_DATE = date(2026, 4, 17)
 LANGUAGES = ("zh", "en")
-WRITERS = ("extractive", "openai")
 MAX_WINDOW_HOURS = 24 * 14
 
 
@@ -50,13 +61,22 @@ def build_options(ws: Workspace, request: BuildRequest) -> BuildOptions:
     if hours is not None and not 0 < hours <= MAX_WINDOW_HOURS:
         raise InputError(f"--window-hours: expected a number of hours in (0, {MAX_WINDOW_HOURS}], got {hours}")
     writer = request.writer or settings.llm.backend
-    if writer not in WRITERS:
-        raise InputError(f"--writer: expected extractive or openai, got {writer!r}")
+    if writer not in (known := writer_names()):
+        raise InputError(f"--writer: expected one of {', '.join(known)}, got {writer!r}")
     return BuildOptions(
-        day=request.day, out_dir=request.out_dir or ws.reports_dir, language=language, window_hours=hours,
-        writer=writer, formats=request.formats, template_dir=ws.template_dir, base_url=request.base_url,
-        model=request.model, strict=request.strict, refresh=request.refresh,
-        keep_unsupported=request.keep_unsupported, prompt_dir=ws.prompt_dir,
+        day=request.day,
+        out_dir=request.out_dir or ws.reports_dir,
+        language=language,
+        window_hours=hours,
+        writer=writer,
+        formats=request.formats,
+        template_dir=ws.template_dir,
+        base_url=request.base_url,
+        model=request.model,
+        strict=request.strict,
+        refresh=request.refresh,
+        keep_unsupported=request.keep_unsupported,
+        prompt_dir=ws.prompt_dir,
     )
 
 

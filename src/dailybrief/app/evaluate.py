@@ -36,8 +36,13 @@ def clustering(file: Path) -> ClusteringEval:
 
 
 def report(
-    cases: list[Path], sample: bool = False, writer: str = "extractive", language: str = "zh",
-    base_url: str | None = None, model: str | None = None, progress: Callable[[str], None] | None = None,
+    cases: list[Path],
+    sample: bool = False,
+    writer: str = "extractive",
+    language: str = "zh",
+    base_url: str | None = None,
+    model: str | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> list[Score]:
     """Build each case (and the bundled sample day) in a temporary home; score every report."""
     from ..quality.cases import load_case, sample_case

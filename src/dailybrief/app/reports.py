@@ -25,7 +25,9 @@ def cited_urls(report: Report) -> set[str]:
     }
 
 
-def verify_file(ws: Workspace, report_file: Path, write: Path | None = None, keep_unsupported: bool = False) -> VerifyOutcome:
+def verify_file(
+    ws: Workspace, report_file: Path, write: Path | None = None, keep_unsupported: bool = False
+) -> VerifyOutcome:
     """Check every sentence of a report.json against the stored items it cites."""
     report = load_report(report_file)
     with ws.store() as store:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..collect import commands
 from ..collect.commands import OpmlImport, SourceTest
+from ..collect.kinds import known_kinds
 from ..config import SourceSpec
 from ..errors import CollectError
 from ..store.pauses import pause_source, paused_sources, resume_source
@@ -27,8 +28,9 @@ def add(
     selector: str = "",
 ) -> SourceSpec:
     """Add a source to the database (beside those in dailybrief.toml); CollectError on a bad one."""
-    return commands.add_source(ws.home, ws.settings, name, url, kind, weight=weight, lang=lang,
-                               source_kind=source_kind, selector=selector)
+    return commands.add_source(
+        ws.home, ws.settings, name, url, kind, weight=weight, lang=lang, source_kind=source_kind, selector=selector
+    )
 
 
 def list_all(ws: Workspace, now: datetime | None = None) -> list[SourceStatus]:
@@ -58,8 +60,6 @@ def export_opml(ws: Workspace) -> str:
 
 def kinds() -> list[str]:
     """The source kinds `add` accepts (built in and from plugins)."""
-    from ..collect.base import known_kinds
-
     return known_kinds()
 
 

@@ -42,7 +42,10 @@ app = typer.Typer(
 def _global(
     home: Annotated[
         Optional[Path],
-        typer.Option("--home", help="Folder holding dailybrief.toml and the database (env DAILYBRIEF_HOME; default ./.dailybrief)."),
+        typer.Option(
+            "--home",
+            help="Folder holding dailybrief.toml and the database (env DAILYBRIEF_HOME; default ./.dailybrief).",
+        ),
     ] = None,
 ) -> None:
     _shared.set_home(home)

@@ -20,7 +20,12 @@ from ._shared import console, error, say, use, warn, workspace
 @contextmanager
 def progress_bar(first: str = "building") -> Iterator[build_app.Progress]:
     """A transient bar over the build stages; yields the callback the build reports to."""
-    columns = (TextColumn("{task.description:<22}"), BarColumn(), TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn())
+    columns = (
+        TextColumn("{task.description:<22}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task(first, total=len(build_app.STAGES))
 
@@ -66,19 +71,39 @@ def print_paths(result: build_app.BuildResult) -> None:
 def build(
     date_: Annotated[str, typer.Option("--date", help="Report date, YYYY-MM-DD.")],
     out: Annotated[Optional[Path], typer.Option(help="Output folder [default: HOME/reports].")] = None,
-    window_hours: Annotated[Optional[float], typer.Option(help="Window length in hours [default: from config].")] = None,
+    window_hours: Annotated[
+        Optional[float], typer.Option(help="Window length in hours [default: from config].")
+    ] = None,
     lang: Annotated[Optional[str], typer.Option("--lang", help="zh or en [default: from config].")] = None,
-    writer: Annotated[Optional[str], typer.Option(help="Writer backend: extractive or openai [default: llm.backend].")] = None,
-    base_url: Annotated[Optional[str], typer.Option("--base-url", help="Chat Completions endpoint root [default: llm.base_url].")] = None,
+    writer: Annotated[
+        Optional[str], typer.Option(help="Writer backend: extractive or openai [default: llm.backend].")
+    ] = None,
+    base_url: Annotated[
+        Optional[str], typer.Option("--base-url", help="Chat Completions endpoint root [default: llm.base_url].")
+    ] = None,
     model: Annotated[Optional[str], typer.Option("--model", help="Model name [default: llm.model].")] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Fail instead of falling back to the extractive writer.")] = False,
-    refresh: Annotated[bool, typer.Option("--refresh", help="Ask the model again instead of using cached answers.")] = False,
-    keep_unsupported: Annotated[bool, typer.Option("--keep-unsupported", help="Mark unsupported sentences instead of removing them.")] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail instead of falling back to the extractive writer.")
+    ] = False,
+    refresh: Annotated[
+        bool, typer.Option("--refresh", help="Ask the model again instead of using cached answers.")
+    ] = False,
+    keep_unsupported: Annotated[
+        bool, typer.Option("--keep-unsupported", help="Mark unsupported sentences instead of removing them.")
+    ] = False,
 ) -> None:
     """Build the report for a date: select, dedupe, cluster, rank, write, verify and render."""
     request = build_app.BuildRequest(
-        day=parse_date(date_), out_dir=out, language=lang, window_hours=window_hours, writer=writer,
-        base_url=base_url, model=model, strict=strict, refresh=refresh, keep_unsupported=keep_unsupported,
+        day=parse_date(date_),
+        out_dir=out,
+        language=lang,
+        window_hours=window_hours,
+        writer=writer,
+        base_url=base_url,
+        model=model,
+        strict=strict,
+        refresh=refresh,
+        keep_unsupported=keep_unsupported,
     )
     result = build_with_progress(workspace(), request)
     print_paths(result)
@@ -88,11 +113,14 @@ def build(
 
 def render(
     report_file: Annotated[Path, typer.Argument(help="A report.json written by build.")],
-    format_: Annotated[list[str], typer.Option("--format", help="pdf, html, wechat, md, txt, charts or all (repeatable).")] = ["all"],
+    format_: Annotated[
+        Optional[list[str]],
+        typer.Option("--format", help="pdf, html, wechat, md, txt, charts or all (repeatable) [default: all]."),
+    ] = None,
     out: Annotated[Optional[Path], typer.Option(help="Output folder [default: the report's folder].")] = None,
 ) -> None:
     """Re-render a stored report.json without re-running the pipeline."""
-    result = reports.render_file(workspace(), report_file, format_, out)
+    result = reports.render_file(workspace(), report_file, format_ or ["all"], out)
     for path in result.written:
         say(path)
     for message in result.errors:
@@ -103,8 +131,13 @@ def render(
 
 def verify(
     report_file: Annotated[Path, typer.Argument(help="A report.json written by build.")],
-    write: Annotated[Optional[Path], typer.Option("--write", help="Also write the cleaned report (unsupported sentences removed) here.")] = None,
-    keep_unsupported: Annotated[bool, typer.Option("--keep-unsupported", help="With --write: mark instead of remove.")] = False,
+    write: Annotated[
+        Optional[Path],
+        typer.Option("--write", help="Also write the cleaned report (unsupported sentences removed) here."),
+    ] = None,
+    keep_unsupported: Annotated[
+        bool, typer.Option("--keep-unsupported", help="With --write: mark instead of remove.")
+    ] = False,
 ) -> None:
     """Check every sentence of a report against the stored items it cites; exit 1 on unsupported content."""
     outcome = reports.verify_file(workspace(), report_file, write, keep_unsupported)
@@ -129,8 +162,10 @@ def demo(
     say(f"home {ws.home}")
     imported = build_app.import_sample(ws)
     c = imported.counts
-    say(f"imported sample {build_app.SAMPLE_DATE}: added {c.added}, updated {c.updated}, "
-        f"unchanged {c.unchanged}, rejected {len(imported.rejected)}")
+    say(
+        f"imported sample {build_app.SAMPLE_DATE}: added {c.added}, updated {c.updated}, "
+        f"unchanged {c.unchanged}, rejected {len(imported.rejected)}"
+    )
     result = build_with_progress(ws, build_app.demo_request(out, lang))
     for path in build_app.main_files(result):
         say(path.resolve())

@@ -20,21 +20,41 @@ def summary_table(summary: CollectSummary) -> Table:
     """The per-source table printed at the end of `collect` and `run`."""
     table = Table(title=cell(f"Collected {len(summary.sources)} sources in {summary.seconds:.1f} s"))
     for column, justify in (
-        ("source", "left"), ("kind", "left"), ("status", "left"), ("new", "right"),
-        ("updated", "right"), ("unchanged", "right"), ("errors", "right"), ("detail", "left"),
+        ("source", "left"),
+        ("kind", "left"),
+        ("status", "left"),
+        ("new", "right"),
+        ("updated", "right"),
+        ("unchanged", "right"),
+        ("errors", "right"),
+        ("detail", "left"),
     ):
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
     for report in summary.sources:
         style = {"error": "red", "not modified": "dim"}.get(report.status, "")
         detail = report.error or "; ".join(report.warnings)
         table.add_row(
-            cell(report.name), cell(report.kind), cell(report.status), str(report.new), str(report.updated),
-            str(report.unchanged), str(report.errors), cell(detail[:120]), style=style,
+            cell(report.name),
+            cell(report.kind),
+            cell(report.status),
+            str(report.new),
+            str(report.updated),
+            str(report.unchanged),
+            str(report.errors),
+            cell(detail[:120]),
+            style=style,
         )
     totals = summary.totals
     table.add_row(
-        "total", "", f"{len(summary.failed)} failed", str(totals.added), str(totals.updated),
-        str(totals.unchanged), str(sum(r.errors for r in summary.sources)), "", style="bold",
+        "total",
+        "",
+        f"{len(summary.failed)} failed",
+        str(totals.added),
+        str(totals.updated),
+        str(totals.unchanged),
+        str(sum(r.errors for r in summary.sources)),
+        "",
+        style="bold",
     )
     return table
 
@@ -51,7 +71,9 @@ def collect(
 
 
 def run(
-    date_: Annotated[Optional[str], typer.Option("--date", help="Report date, YYYY-MM-DD [default: today in the report time zone].")] = None,
+    date_: Annotated[
+        Optional[str], typer.Option("--date", help="Report date, YYYY-MM-DD [default: today in the report time zone].")
+    ] = None,
     allow_private: Annotated[bool, typer.Option("--allow-private", help=ALLOW_PRIVATE)] = False,
 ) -> None:
     """Collect, then build the report for a date (today by default)."""

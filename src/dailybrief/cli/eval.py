@@ -20,9 +20,11 @@ def clustering(file: Annotated[Path, typer.Argument(help="JSON Lines items with 
     for rejection in result.rejected:
         note(f"{file}:{rejection.line}: rejected: {rejection.reason}")
     score = result.score
-    say(f"items {score.items}\nprecision {score.precision:.4f}\nrecall {score.recall:.4f}\n"
+    say(
+        f"items {score.items}\nprecision {score.precision:.4f}\nrecall {score.recall:.4f}\n"
         f"f1 {score.f1:.4f}\nstories {score.predicted_stories} (gold {score.gold_stories})\n"
-        f"embedder {result.embedder}")
+        f"embedder {result.embedder}"
+    )
 
 
 @group.command("report")
@@ -33,7 +35,9 @@ def report(
     lang: Annotated[str, typer.Option("--lang", help="zh or en.")] = "zh",
     base_url: Annotated[str | None, typer.Option("--base-url", help="Chat Completions endpoint root.")] = None,
     model: Annotated[str | None, typer.Option("--model", help="Model name.")] = None,
-    markdown: Annotated[bool, typer.Option("--markdown", help="Print the table as Markdown (for docs/quality.md).")] = False,
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="Print the table as Markdown (for docs/quality.md).")
+    ] = False,
 ) -> None:
     """Build each case day by day in a fresh temporary home and score the reports against the labels."""
     from ..quality.suite import markdown_table, text_table

@@ -15,7 +15,9 @@ from ..app import parse_date
 from ._shared import cell, console, note, say, workspace
 
 
-def init(force: Annotated[bool, typer.Option("--force", help="Overwrite an existing dailybrief.toml.")] = False) -> None:
+def init(
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing dailybrief.toml.")] = False,
+) -> None:
     """Write a starter dailybrief.toml (report, organisation, taxonomy, sources) into the home folder."""
     done = items_app.init_home(workspace(), force)
     say(f"wrote {done.config} ({done.sections} sections, {done.sources} sources); database {done.database}")
@@ -33,7 +35,9 @@ def import_(file: Annotated[Path, typer.Argument(help="A JSON Lines file, one it
 
 
 def items(
-    date_: Annotated[Optional[str], typer.Option("--date", help="Only items in the report window of this date (YYYY-MM-DD).")] = None,
+    date_: Annotated[
+        Optional[str], typer.Option("--date", help="Only items in the report window of this date (YYYY-MM-DD).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
 ) -> None:
     """List stored items, oldest first."""
@@ -43,8 +47,13 @@ def items(
         return
     table = Table("published (UTC)", "source", "kind", "lang", "title", box=None)
     for item in listing.items:
-        table.add_row(cell(item.published.strftime("%Y-%m-%d %H:%M")), cell(item.source), cell(item.source_kind),
-                      cell(item.lang), cell(item.title))
+        table.add_row(
+            cell(item.published.strftime("%Y-%m-%d %H:%M")),
+            cell(item.source),
+            cell(item.source_kind),
+            cell(item.lang),
+            cell(item.title),
+        )
     console.print(table)
     say(f"{len(listing.items)} items")
 

@@ -24,11 +24,15 @@ def add(
     kind: Annotated[str, typer.Option("--kind", help="rss, page, reddit, hackernews, arxiv, github or youtube.")],
     weight: Annotated[float, typer.Option(help="Ranking weight (1.0 = neutral).")] = 1.0,
     lang: Annotated[str, typer.Option(help="Language of the source's items (zh, en, ...).")] = "",
-    source_kind: Annotated[Optional[str], typer.Option("--source-kind", help="news, blog, paper, forum, video, press, release or other.")] = None,
+    source_kind: Annotated[
+        Optional[str], typer.Option("--source-kind", help="news, blog, paper, forum, video, press, release or other.")
+    ] = None,
     selector: Annotated[str, typer.Option(help="CSS selector for article links (page sources).")] = "",
 ) -> None:
     """Add a source to the database (beside those in dailybrief.toml)."""
-    spec = sources_app.add(workspace(), name, url, kind, weight=weight, lang=lang, source_kind=source_kind, selector=selector)
+    spec = sources_app.add(
+        workspace(), name, url, kind, weight=weight, lang=lang, source_kind=source_kind, selector=selector
+    )
     say(f"added {spec.name} ({spec.kind}) {spec.url}")
 
 
@@ -39,8 +43,13 @@ def sources_table(statuses: Sequence[SourceStatus]) -> Table:
         table.add_column(column, justify="right" if column in ("failures", "items 7d") else "left")
     for status in statuses:
         table.add_row(
-            cell(status.name), cell(status.kind), cell(status.origin), cell(status.last_success or "never"),
-            cell((status.last_error or "")[:80]), str(status.failures), str(status.items_7d),
+            cell(status.name),
+            cell(status.kind),
+            cell(status.origin),
+            cell(status.last_success or "never"),
+            cell((status.last_error or "")[:80]),
+            str(status.failures),
+            str(status.items_7d),
             style="red" if status.failures else "",
         )
     return table

@@ -32,8 +32,10 @@ def print_listing(listing: stories_app.StoryListing, log: bool = False) -> None:
         for m in build.merges:
             score = f"{m.score:.3f}" if m.score is not None else "-"
             say(f"merge {m.kind:<9} {score:>6} {m.item_url} -> {m.into_url or m.story}: {m.reason}")
-    say(f"{len(build.stories)} stories, {listing.item_count} items "
-        f"(build {build.id}, {build.created}, {build.method}, {build.embedder})")
+    say(
+        f"{len(build.stories)} stories, {listing.item_count} items "
+        f"(build {build.id}, {build.created}, {build.method}, {build.embedder})"
+    )
 
 
 @group.callback()

@@ -11,6 +11,7 @@ Last-Modified, and the list that collects the source's fetch records. `fetch` re
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 from abc import ABC, abstractmethod
 from collections import deque
@@ -21,7 +22,6 @@ from datetime import datetime, timezone
 from typing import Any, ClassVar, TypeVar
 
 from ..config import SourceSpec
-from ..errors import CollectError
 from ..models import Item
 from ..process.normalise import clean_text, normalise
 from .http import FetchRecord, HttpClient, Response
@@ -129,9 +129,7 @@ class Offload:
                     self._jobs.appendleft((fn, args, future))
                     break
                 self._running[index] += 1
-                done.add_done_callback(
-                    lambda result, index=index, job=(fn, args, future): self._finished(result, index, job)
-                )
+                done.add_done_callback(functools.partial(self._finished, index=index, job=(fn, args, future)))
         if self._jobs and all(self._broken) and not self._inline_soon:
             self._inline_soon = True
             loop.call_soon(self._inline)
@@ -239,27 +237,10 @@ REGISTRY: dict[str, type[Source]] = {}
 
 
 def register(cls: type[Source]) -> type[Source]:
-    """Class decorator: make `cls` the source class for `cls.kind`."""
+    """Class decorator: make `cls` the source class for `cls.kind` (look kinds up through
+    `collect.kinds`, which also loads the built-ins and plugins)."""
     REGISTRY[cls.kind] = cls
     return cls
-
-
-def source_for(spec: SourceSpec) -> Source:
-    """The `Source` object for a spec; raises CollectError for an unknown kind."""
-    from . import kinds  # noqa: F401 - registers the built-in kinds
-
-    try:
-        cls = REGISTRY[spec.kind]
-    except KeyError:
-        known = ", ".join(sorted(REGISTRY))
-        raise CollectError(f"{spec.name}: unknown source kind {spec.kind!r} (known: {known})") from None
-    return cls(spec)
-
-
-def known_kinds() -> list[str]:
-    from . import kinds  # noqa: F401
-
-    return sorted(REGISTRY)
 
 
 def plain_text(value: str) -> str:

@@ -70,7 +70,7 @@ def decode(body: bytes, content_type: str | None = None) -> tuple[str, str]:
         if body.startswith(bom):
             return body.decode(name, errors="replace"), name
     from_header = header_charset(content_type)
-    latin_header = bool(from_header) and from_header.strip().lower() in _LATIN1
+    latin_header = bool(from_header) and (from_header or "").strip().lower() in _LATIN1
     candidates = [] if latin_header else [from_header]
     candidates += [declared_charset(body), "utf-8"]
     if latin_header:

@@ -27,8 +27,9 @@ from ..store import Store
 from ..store import sources as source_store
 from ..store.pauses import paused_sources
 from ..store.sources import SourceStatus
-from .base import FetchOutcome, SourceContext, known_kinds, prepared, source_for
+from .base import FetchOutcome, SourceContext, prepared
 from .http import FetchRecord, make_client
+from .kinds import known_kinds, source_for
 from .runner import CollectSummary, collect_async
 
 DEFAULT_SOURCE_KIND = {
@@ -115,9 +116,9 @@ def make_spec(
     try:
         return SourceSpec(
             name=name,
-            kind=kind,  # type: ignore[arg-type]
+            kind=kind,
             url=url.strip(),
-            source_kind=source_kind or DEFAULT_SOURCE_KIND[kind],  # type: ignore[arg-type]
+            source_kind=source_kind or DEFAULT_SOURCE_KIND.get(kind, "other"),
             weight=weight,
             lang=lang,
             selector=selector,

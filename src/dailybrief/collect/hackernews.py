@@ -64,7 +64,7 @@ class HackerNewsSource(Source):
             return None
         discussion = DISCUSSION.format(id=story.get("id"))
         try:
-            published = datetime.fromtimestamp(float(story.get("time")), timezone.utc)
+            published = datetime.fromtimestamp(float(story.get("time")), timezone.utc)  # type: ignore[arg-type]  # None: TypeError
         except (TypeError, ValueError, OverflowError):
             published = datetime.now(timezone.utc)
         link = story.get("url") or discussion
@@ -85,6 +85,6 @@ class HackerNewsSource(Source):
 
 def _int(value: object) -> int | None:
     try:
-        return int(value)  # type: ignore[arg-type]
+        return int(value)  # type: ignore[call-overload]
     except (TypeError, ValueError):
         return None

@@ -44,7 +44,7 @@ def _parse_time(value: str | None) -> datetime | None:
 def listing_links(html: str, base: str, selector: str) -> list[tuple[str, str]]:
     """(absolute URL, link text) for the elements matching `selector`, first occurrence only."""
     tree = LexborHTMLParser(html)
-    found: dict[str, str] = {}
+    found: dict[str, tuple[str, str]] = {}
     for node in tree.css(selector):
         link = node if node.tag == "a" else node.css_first("a[href]")
         href = link.attributes.get("href") if link is not None else None

@@ -59,7 +59,7 @@ class RedditSource(Source):
         if link and not post.get("is_self") and str(link).startswith(("http://", "https://")):
             extra["link"] = str(link)
         try:
-            published = datetime.fromtimestamp(float(post.get("created_utc")), timezone.utc)
+            published = datetime.fromtimestamp(float(post.get("created_utc")), timezone.utc)  # type: ignore[arg-type]  # None: TypeError
         except (TypeError, ValueError, OverflowError):
             published = now
         return Item(
@@ -79,6 +79,6 @@ class RedditSource(Source):
 
 def _int(value: object) -> int | None:
     try:
-        return int(value)  # type: ignore[arg-type]
+        return int(value)  # type: ignore[call-overload]
     except (TypeError, ValueError):
         return None

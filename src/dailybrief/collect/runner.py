@@ -27,9 +27,10 @@ from ..errors import CollectError
 from ..models import Item
 from ..store import Store, UpsertCounts
 from ..store import sources as source_store
-from .base import FetchOutcome, Offload, Source, SourceContext, defuse, prepare, prepared, source_for
+from .base import FetchOutcome, Offload, Source, SourceContext, defuse, prepare, prepared
 from .fulltext import FullText
 from .http import FetchRecord, HttpClient, make_client
+from .kinds import source_for
 
 Status = Literal["ok", "not modified", "error"]
 
@@ -158,6 +159,8 @@ class Collector:
         report = SourceReport(name=spec.name, kind=spec.kind)
         start = time.perf_counter()
         ctx = SourceContext(http=self.http, etag=etag, last_modified=modified, pool=self.pool)
+        outcome: FetchOutcome | None
+        error: str | None
         try:
             source = source_for(spec)
         except CollectError as exc:

@@ -114,7 +114,7 @@ class AddressGuard:
                 infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
             except OSError as exc:
                 return f"cannot resolve {host}: {exc.strerror or exc}"
-            addresses = sorted({info[4][0] for info in infos})
+            addresses = sorted({str(info[4][0]) for info in infos})
         for address in addresses:
             if not is_public_address(address):
                 return f"{host} is a private, loopback or link-local address ({address})"

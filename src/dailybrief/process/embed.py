@@ -37,6 +37,15 @@ class VectorCache(Protocol):
     def put(self, model: str, vectors: Mapping[str, np.ndarray]) -> None: ...
 
 
+class TextEmbedder(Protocol):
+    """What the stages need of an embedder: `Embedder` and `CachedEmbedder` both are one."""
+
+    @property
+    def name(self) -> str: ...
+
+    def embed(self, texts: list[str]) -> np.ndarray: ...
+
+
 class Embedder:
     """Embeds texts into L2-normalised rows; results are cached per text hash in the process."""
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..models import Item, Report, Story
-from .embed import Embedder, default_embedder
+from .embed import TextEmbedder, default_embedder
 from .stories import _LOWER_WORD, distinctive_tokens, story_text
 from .story_pairs import STRONG_COSINE, item_signals, joins, signature
 
@@ -68,12 +68,12 @@ def _centroid(vectors: np.ndarray) -> np.ndarray:
 
 def mark_novelty(
     stories: list[Story], earlier: list[Earlier], earlier_items: dict[str, Item],
-    embedder: Embedder | None = None,
+    embedder: TextEmbedder | None = None,
 ) -> NoveltyResult:
     """Set `status` and `earlier_reports` on each story (copies; order kept)."""
     if not earlier or not stories:
-        marked = [s.model_copy(update={"status": "new", "earlier_reports": []}) for s in stories]
-        return NoveltyResult(marked, {"new": len(marked), "update": 0, "repeat": 0})
+        fresh = [s.model_copy(update={"status": "new", "earlier_reports": []}) for s in stories]
+        return NoveltyResult(fresh, {"new": len(fresh), "update": 0, "repeat": 0})
     embedder = embedder or default_embedder()
     names_of = lambda items: set().union(*(distinctive_tokens(it) for it in items)) if items else set()
     known = [[earlier_items[u] for u in e.item_urls if u in earlier_items] for e in earlier]

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..config import Settings
 from ..models import Story
-from .embed import Embedder, default_embedder
+from .embed import TextEmbedder, default_embedder
 from .keywords import Terms
 from .stories import story_text
 
@@ -38,7 +38,7 @@ class RelevanceResult:
 
 
 def filter_relevant(
-    stories: list[Story], settings: Settings, embedder: Embedder | None = None
+    stories: list[Story], settings: Settings, embedder: TextEmbedder | None = None
 ) -> RelevanceResult:
     embedder = embedder or default_embedder()
     include = Terms(settings.relevance.include)
@@ -57,7 +57,7 @@ def filter_relevant(
             else np.zeros(len(texts))
         )
         verdicts = []
-        for item, text, sim in zip(story.items, texts, sims):
+        for _item, text, sim in zip(story.items, texts, sims):
             included = include.find(text)
             excluded = exclude.find(text)
             keywords = section_terms.find(text)

@@ -32,7 +32,7 @@ import numpy as np
 
 from ..config import SectionSpec, Settings
 from ..models import Section, Story
-from .embed import Embedder, default_embedder
+from .embed import TextEmbedder, default_embedder
 from .keywords import Terms
 from .stories import story_text
 
@@ -99,13 +99,13 @@ class _Scored:
 
 
 def assign_sections(
-    stories: list[Story], settings: Settings, language: str = "zh", embedder: Embedder | None = None
+    stories: list[Story], settings: Settings, language: str = "zh", embedder: TextEmbedder | None = None
 ) -> list[Section]:
     return assign_sections_explained(stories, settings, language, embedder)[0]
 
 
 def assign_sections_explained(
-    stories: list[Story], settings: Settings, language: str = "zh", embedder: Embedder | None = None
+    stories: list[Story], settings: Settings, language: str = "zh", embedder: TextEmbedder | None = None
 ) -> tuple[list[Section], list[Assignment]]:
     """Sections in report order and, per story, where it went and why."""
     specs = [s for s in settings.sections if s.id != OTHER]
@@ -120,7 +120,7 @@ def assign_sections_explained(
     return placing.sections({s.id: s for s in specs}, other_spec, language)
 
 
-def score_stories(stories: list[Story], specs: list[SectionSpec], embedder: Embedder) -> list[_Scored]:
+def score_stories(stories: list[Story], specs: list[SectionSpec], embedder: TextEmbedder) -> list[_Scored]:
     """Each story's score for each section (similarity + keyword evidence), best first."""
     if specs:
         texts = [t for s in specs for t in _section_texts(s)]
@@ -172,8 +172,9 @@ class _Placing:
 
     def fold(self, limit: int) -> None:
         """At most `limit` sections: keep the most important, re-place the folded ones' stories."""
-        importance = {sid: section_importance([self.scored[k].story.importance for k in ks])
-                      for sid, ks in self.placed.items()}
+        importance = {
+            sid: section_importance([self.scored[k].story.importance for k in ks]) for sid, ks in self.placed.items()
+        }
         kept = sorted(self.placed, key=lambda sid: (-importance[sid], sid))
         has_other = any(sec == OTHER for sec, _ in self.where.values())
         if len(kept) + (1 if has_other else 0) <= limit:
@@ -185,13 +186,19 @@ class _Placing:
         for k in moved:
             s, gone = self.scored[k], self.where[k][0]
             own = s.scores[gone]
-            room = [(sc, sid) for sc, sid in s.ranked if sid in kept and len(self.placed[sid]) < self.capacity
-                    and own - sc <= MARGIN]
+            room = [
+                (sc, sid)
+                for sc, sid in s.ranked
+                if sid in kept and len(self.placed[sid]) < self.capacity and own - sc <= MARGIN
+            ]
             if room:
                 sid = room[0][1]
                 self.placed[sid].append(k)
-                self.where[k] = (sid, f"section {gone} folded (beyond max_sections {limit}); "
-                                      f"next-best kept section within {MARGIN} with room")
+                self.where[k] = (
+                    sid,
+                    f"section {gone} folded (beyond max_sections {limit}); "
+                    f"next-best kept section within {MARGIN} with room",
+                )
             else:
                 self.where[k] = (OTHER, f"section {gone} folded (beyond max_sections {limit})")
 
@@ -206,11 +213,20 @@ class _Placing:
             buckets.setdefault(section, []).append(s.story.model_copy(update={"section": section}))
             best_score, best = s.ranked[0] if s.ranked else (0.0, OTHER)
             runner_score, runner = s.ranked[1] if len(s.ranked) > 1 else (0.0, "")
-            assignments.append(Assignment(
-                story=s.story.id, title=s.story.title, section=section, score=s.scores.get(section, 0.0),
-                best=best, best_score=best_score, runner_up=runner, runner_up_score=runner_score, reason=reason,
-                scores=dict(sorted(s.scores.items(), key=lambda kv: -kv[1])[:4]),
-            ))
+            assignments.append(
+                Assignment(
+                    story=s.story.id,
+                    title=s.story.title,
+                    section=section,
+                    score=s.scores.get(section, 0.0),
+                    best=best,
+                    best_score=best_score,
+                    runner_up=runner,
+                    runner_up_score=runner_score,
+                    reason=reason,
+                    scores=dict(sorted(s.scores.items(), key=lambda kv: -kv[1])[:4]),
+                )
+            )
         return report_sections(buckets, by_id, other_spec, language), assignments
 
 

@@ -25,7 +25,7 @@ import numpy as np
 
 from ..models import Item, Story
 from .ann import CellIndex
-from .embed import Embedder, default_embedder
+from .embed import TextEmbedder, default_embedder
 
 THRESHOLD = 0.62
 FALLBACK_THRESHOLD = 0.75  # character n-gram vectors score unrelated texts higher (docs/story-engine.md)
@@ -42,7 +42,9 @@ TITLE_FROM = 0.5  # character-bigram Jaccard of two titles where the title bonus
 TITLES_KEPT = 4  # titles per story compared with an item's title
 _NOT_ALNUM = re.compile(r"[\W_]+")
 _VERSION = re.compile(r"\d+(?:\.\d+)+|\d+")
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9\-]*[0-9A-Z][A-Za-z0-9\-]*(?:\.\d+)*|[A-Z][a-z]{2,}[A-Za-z]*|\d+(?:\.\d+)+|\d{2,}")
+_TOKEN = re.compile(
+    r"[A-Za-z][A-Za-z0-9\-]*[0-9A-Z][A-Za-z0-9\-]*(?:\.\d+)*|[A-Z][a-z]{2,}[A-Za-z]*|\d+(?:\.\d+)+|\d{2,}"
+)
 _COMMON = frozenset(
     "The This That With From What When Why How New Its After Over Into Says Said Inside Show Reddit "
     "AI LLM LLMs GPU GPUs API CEO US UK EU And For Are Not But Our You Your Hacker News Report "
@@ -148,14 +150,14 @@ class _Centroids:
         return (self.total[ks] @ vector) / self.norm[ks]
 
 
-def cluster(items: list[Item], embedder: Embedder | None = None) -> list[Story]:
+def cluster(items: list[Item], embedder: TextEmbedder | None = None) -> list[Story]:
     """Group items into stories; each story's items are ordered by publication time."""
     return cluster_items(items, embedder).stories
 
 
 def cluster_items(
     items: list[Item],
-    embedder: Embedder | None = None,
+    embedder: TextEmbedder | None = None,
     vectors: np.ndarray | None = None,
     exact_below: int = EXACT_BELOW,
     window_hours: float = WINDOW_HOURS,
@@ -172,7 +174,9 @@ def cluster_items(
         if threshold is None and embedder.name == "char-ngram-hash":
             threshold = FALLBACK_THRESHOLD
     threshold = THRESHOLD if threshold is None else threshold
-    clusterer = _Clusterer(items, np.asarray(vectors, dtype=np.float32), threshold, len(items) < exact_below, window_hours)
+    clusterer = _Clusterer(
+        items, np.asarray(vectors, dtype=np.float32), threshold, len(items) < exact_below, window_hours
+    )
     for i in sorted(range(len(items)), key=lambda i: (items[i].published, items[i].url)):
         clusterer.place(i, clusterer.best_story(i))
     return clusterer.result()
@@ -198,8 +202,11 @@ def day_features(items: list[Item]) -> _Features:
     title_tokens = [{t.lower() for t in _TOKEN.findall(item.title)} & toks for item, toks in zip(items, tokens)]
     document_freq = Counter(tok for toks in tokens for tok in toks)
     # A token carried by most of the day's items says nothing about which event an item is.
-    idf = {tok: min(1.0, math.log(n / df + 1) / math.log(n / 2 + 1))
-           for tok, df in document_freq.items()} if n > 2 else {}
+    idf = (
+        {tok: min(1.0, math.log(n / df + 1) / math.log(n / 2 + 1)) for tok, df in document_freq.items()}
+        if n > 2
+        else {}
+    )
     names = [{t for t in toks if not t.replace(".", "").isdigit() and idf.get(t, 1.0) >= 0.5} for toks in tokens]
     return _Features(tokens, title_tokens, names, idf)
 
@@ -261,8 +268,15 @@ class _Clusterer:
         size = len(story.members)
         # A name in both headlines counts TITLE_NAME times: it is what the reports are about.
         evidence = sum(
-            f.idf.get(t, 1.0) * min(1.0, 2 * story.tokens[t] / size)
-            * (0.5 if t not in f.names[i] else TITLE_NAME if t in f.title_tokens[i] and t in story.title_tokens else 1.0)
+            f.idf.get(t, 1.0)
+            * min(1.0, 2 * story.tokens[t] / size)
+            * (
+                0.5
+                if t not in f.names[i]
+                else TITLE_NAME
+                if t in f.title_tokens[i] and t in story.title_tokens
+                else 1.0
+            )
             for t in shared
         )
         bonus = min(MAX_BONUS, TOKEN_BONUS * evidence)
@@ -322,8 +336,15 @@ class _Clusterer:
             self.joins.append((i, best))
         else:
             k = self.centroids.add(self.vectors[i], self.times[i])
-            self.stories.append(_Open(members=[i], tokens=Counter(f.tokens[i]), names=set(f.names[i]), titles=[i],
-                                      title_tokens=set(f.title_tokens[i])))
+            self.stories.append(
+                _Open(
+                    members=[i],
+                    tokens=Counter(f.tokens[i]),
+                    names=set(f.names[i]),
+                    titles=[i],
+                    title_tokens=set(f.title_tokens[i]),
+                )
+            )
             new_names = f.names[i]
         if self.index is not None:
             self.index.register(i, k)
@@ -343,11 +364,24 @@ class _Clusterer:
             reason = f"cosine {best.cosine:.2f}" + (f" + shared {', '.join(shared)}" if shared else "")
             if best.headline:
                 reason += f" + headline {best.headline:.2f}"
-            merges.append(StoryMerge(ids[k], items[i].url, items[self.stories[k].members[0]].url,
-                                     round(best.score, 3), round(best.cosine, 3), sorted(best.shared), reason))
+            merges.append(
+                StoryMerge(
+                    ids[k],
+                    items[i].url,
+                    items[self.stories[k].members[0]].url,
+                    round(best.score, 3),
+                    round(best.cosine, 3),
+                    sorted(best.shared),
+                    reason,
+                )
+            )
         stories = [
-            Story(id=ids[k], title=items[s.members[0]].title, items=[items[i] for i in s.members],
-                  reasons=reasons.get(k, []))
+            Story(
+                id=ids[k],
+                title=items[s.members[0]].title,
+                items=[items[i] for i in s.members],
+                reasons=reasons.get(k, []),
+            )
             for k, s in enumerate(self.stories)
         ]
         return ClusterResult(stories=stories, merges=merges, method="exact" if self.exact else "ann")

@@ -15,6 +15,7 @@ See docs/publishing.md for a worked example.
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import json
 import os
@@ -146,7 +147,7 @@ class Publisher(ABC):
     """
 
     type: ClassVar[str] = ""
-    Options: ClassVar[type[BaseModel]] = NoOptions
+    Options: ClassVar[builtins.type[BaseModel]] = NoOptions  # `type` above shadows the builtin
     # True: parts are one message in pieces, so after a failed part the later ones wait for the
     # next run (readers never get part 3 before part 2). False: parts are independent (one
     # e-mail per recipient) and a failed part does not hold back the others.
@@ -209,5 +210,5 @@ class Publisher(ABC):
         """Parts carrying a short operator alert (`schedule.alert_channel`); plain `text`, a few lines."""
         raise PublishError(f"channel {self.name}: type {self.type} cannot send alerts")
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - an optional hook, empty by default
         """Release connections; called once after the channel's last part."""

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..config import ChannelSpec, Settings
 from ..errors import PublishError
@@ -167,7 +168,7 @@ def _send_parts(
     done = sent_parts(store, date, publisher.name)
     blocked = ""
     for part in parts:
-        common = {"label": part.label, "digest": part.digest}
+        common: dict[str, Any] = {"label": part.label, "digest": part.digest}
         if part.index in done:
             result.already_sent += 1
             continue

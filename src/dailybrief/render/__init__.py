@@ -11,7 +11,7 @@ html       report.html                 :mod:`dailybrief.render.html` (self-conta
 pdf        report.pdf                  :mod:`dailybrief.render.pdf` (typst, A4)
 wechat     report.wechat.html          :mod:`dailybrief.render.wechat` (inline styles)
 txt        report.txt                  :mod:`dailybrief.render.text` (short summary)
-charts     charts/*.png, charts/*.svg  :mod:`dailybrief.render.charts`
+charts     charts/*.png, charts/*.svg  :mod:`dailybrief.render.chartfiles`
 =========  ==========================  ==============================================
 
 :func:`render_report` renders each requested format independently: a format that fails (a missing
@@ -171,10 +171,17 @@ def render_report(
 
 
 def _register_builtins() -> None:
-    from dailybrief.render import charts, html, markdown, pdf, text, wechat
+    """The built-in formats, then any a plugin declares under `dailybrief.renderers` (a renderer
+    object, or a class constructed without arguments, whose `name` is the entry point's)."""
+    from dailybrief import plugins
+    from dailybrief.render import chartfiles, html, markdown, pdf, text, wechat
 
-    for mod in (markdown, html, pdf, wechat, text, charts):
+    for mod in (markdown, html, pdf, wechat, text, chartfiles):
         register(mod.RENDERER)
+    for name, found in plugins.load(plugins.RENDERERS).objects.items():
+        renderer = found() if isinstance(found, type) else found
+        if name not in RENDERERS and getattr(renderer, "name", None) == name:
+            register(renderer)
 
 
 _register_builtins()

@@ -4,7 +4,8 @@ Captions, titles and axis labels are in the report's language (:mod:`dailybrief.
 Drawn with matplotlib's Agg backend in ``Noto Sans CJK SC`` (it has Latin glyphs too, and section
 titles may be Chinese in any report); a missing font is an error (a chart of empty boxes is worse
 than no chart). Each chart exists as PNG (HTML, WeChat) and SVG (PDF,
-``charts/``). The ``charts`` format writes them to ``out_dir/charts/``.
+``charts/``). The ``charts`` format (:mod:`dailybrief.render.chartfiles`) writes them to
+``out_dir/charts/``.
 """
 
 from __future__ import annotations
@@ -12,16 +13,17 @@ from __future__ import annotations
 import base64
 import io
 from dataclasses import dataclass
-from pathlib import Path
 
+from dailybrief.errors import RenderError
 from dailybrief.models import Report
-from dailybrief.render.context import History, RenderContext, RenderError, write_atomic
 from dailybrief.render.labels import Labels, format_date, labels
 
 FONT_FAMILY = "Noto Sans CJK SC"
 INK = "#1f2a44"
 ACCENT = "#8c1c13"
 PALETTE = ["#1f4e79", "#8c1c13", "#5b7f3a", "#b7791f", "#6b4c9a", "#2c7a7b", "#7a7a7a"]
+
+History = list[tuple[str, dict[str, int]]]  # (date, stories per section title), oldest first
 
 
 @dataclass(frozen=True)
@@ -149,21 +151,3 @@ def build_charts(report: Report, history: History | None = None, t: Labels | Non
     if history and len({d for d, _ in history}) >= 2:
         charts.append(history_chart(history, t))
     return charts
-
-
-class ChartsRenderer:
-    name = "charts"
-    filename = "charts/"
-
-    def render(self, ctx: RenderContext) -> list[Path]:
-        charts = ctx.__dict__.get("charts") or build_charts(ctx.report, ctx.history, ctx.t)  # errors: this format
-        ctx.__dict__["charts"] = charts  # share with html/pdf/wechat (cached_property slot)
-        folder = ctx.out_dir / "charts"
-        written = []
-        for c in charts:
-            written.append(write_atomic(folder / f"{c.name}.png", c.png))
-            written.append(write_atomic(folder / f"{c.name}.svg", c.svg))
-        return written
-
-
-RENDERER = ChartsRenderer()

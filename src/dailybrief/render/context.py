@@ -22,15 +22,13 @@ import jinja2
 from dailybrief.errors import RenderError
 from dailybrief.models import Report
 from dailybrief.process.normalise import CONTROL_CHARS
+from dailybrief.render.charts import Chart, History
 from dailybrief.render.labels import Labels, format_date, labels
 
 if TYPE_CHECKING:  # pragma: no cover
-    from dailybrief.render.charts import Chart
     from dailybrief.render.qr import QRCode
 
 PACKAGED_TEMPLATES = Path(__file__).parent / "templates"
-
-History = list[tuple[str, dict[str, int]]]
 
 
 @dataclass
@@ -99,7 +97,7 @@ class RenderContext:
     @cached_property
     def charts(self) -> list[Chart]:
         """Charts for today (and the history, when given); empty with a note if they fail."""
-        from dailybrief.render.charts import build_charts
+        from dailybrief.render.charts import build_charts  # looked up at call time (tests replace it)
 
         try:
             return build_charts(self.report, self.history, self.t)

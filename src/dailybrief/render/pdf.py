@@ -49,7 +49,7 @@ def _breakable_url(url: str) -> str:
     return re.sub(r"([/?&=_\-.])", "\\1\u200b", printable(url))
 
 
-def pdf_data(ctx: RenderContext, charts: list[str], qr_files: list[str]) -> dict[str, Any]:
+def pdf_data(ctx: RenderContext, charts: list[dict[str, str]], qr_files: list[tuple[str, str]]) -> dict[str, Any]:
     """The JSON document the typst template reads."""
     r = ctx.report
     t = ctx.t

@@ -17,8 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..errors import StoreError
 from ..models import Item, Report
 from . import schema
-from .items import _item_row, _iso, _row_item, item_rows, now_iso, write_item_rows  # noqa: F401 - store API
-from .items import UpsertCounts
+from .items import UpsertCounts, _iso, _item_row, _row_item, item_rows, now_iso, write_item_rows  # noqa: F401 - store API
 
 UTC = timezone.utc
 
@@ -51,7 +50,7 @@ class Store:
         try:
             store.migrate()
         except SQLAlchemyError as exc:
-            raise StoreError(f"{path}: cannot open the database: {exc.orig or exc}") from None
+            raise StoreError(f"{path}: cannot open the database: {getattr(exc, 'orig', None) or exc}") from None
         return store
 
     def close(self) -> None:

@@ -141,8 +141,8 @@ def write_item_rows(conn: Connection, rows_of: Sequence[Sequence[tuple]]) -> lis
     select_sql = f"SELECT {', '.join(columns)} FROM items WHERE url IN "
     for start in range(0, len(urls), 500):
         chunk = urls[start : start + 500]
-        rows = conn.exec_driver_sql(select_sql + f"({', '.join('?' * len(chunk))})", tuple(chunk))
-        current.update((row[url_at], tuple(row)) for row in rows)
+        found = conn.exec_driver_sql(select_sql + f"({', '.join('?' * len(chunk))})", tuple(chunk))
+        current.update((row[url_at], tuple(row)) for row in found)
     inserts: list[tuple] = []
     updates: list[tuple] = []
     for rows in rows_of:

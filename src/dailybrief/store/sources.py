@@ -137,7 +137,7 @@ def source_statuses(store: Store, since: datetime) -> dict[str, SourceStatus]:
     table = schema.sources
     items = schema.items
     with store.engine.connect() as conn:
-        counts = dict(
+        counts: dict[str, int] = dict(
             conn.execute(
                 select(items.c.source, func.count())
                 .where(items.c.created >= _iso(since))

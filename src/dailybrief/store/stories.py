@@ -67,7 +67,7 @@ def save_story_build(
     with store.engine.begin() as conn:
         build = conn.execute(
             story_builds.insert().values(date=date, created=now_iso(), embedder=embedder, method=method)
-        ).inserted_primary_key[0]
+        ).inserted_primary_key[0]  # type: ignore[index]  # an insert always has its key
         members = [
             {"build": build, "story": story.id, "position": pos, "item_url": item.url,
              "title": story.title, "status": story.status}
@@ -129,7 +129,7 @@ def add_override(store: Store, kind: str, urls: list[str], date: str = "", note:
             story_overrides.insert().values(
                 kind=kind, urls=json.dumps(urls, ensure_ascii=False), date=date, note=note, created=created
             )
-        ).inserted_primary_key[0]
+        ).inserted_primary_key[0]  # type: ignore[index]  # an insert always has its key
     return Override(int(oid), kind, urls, date, note, created)
 
 

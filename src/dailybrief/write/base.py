@@ -35,16 +35,7 @@ _REGISTRY: dict[str, type] = {}
 
 
 def register(writer_class: type) -> type:
-    _REGISTRY[writer_class.id] = writer_class
+    """Class decorator: make `writer_class` the writer for its `id` (look writers up through
+    `write.writers`, which also loads the built-ins and plugins)."""
+    _REGISTRY[getattr(writer_class, "id")] = writer_class  # noqa: B009 - any class with an `id`
     return writer_class
-
-
-def get_writer(name: str, **options: object) -> Writer:
-    if name not in _REGISTRY:
-        from . import extractive  # noqa: F401 - registers the built-in writer
-
-    try:
-        return _REGISTRY[name](**options)
-    except KeyError:
-        known = ", ".join(sorted(_REGISTRY)) or "none"
-        raise ValueError(f"unknown writer {name!r} (known: {known})") from None

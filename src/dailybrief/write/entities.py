@@ -64,7 +64,7 @@ STOP = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december", "mr", "ms", "dr", "prof", "said", "says", "report", "reports",
-    "section", "summary", "note", "update", "why", "what", "is", "are", "was", "were", "be", "has",
+    "section", "summary", "note", "update", "is", "are", "was", "were", "be", "has",
     "have", "had", "will", "would", "can", "could", "should", "might", "must", "do", "does", "did",
 }
 

@@ -27,6 +27,7 @@ import json
 import re
 import string
 import time
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import resources
@@ -534,7 +535,7 @@ def items_of(sections: list[Section]) -> dict[str, Item]:
 def make_writer(name: str, settings: Any, store: Any, options: Any) -> Any:
     """The writer a build asked for: `extractive`, `openai` (configured from `[llm]`, the build's
     --base-url/--model/--refresh/--strict and the store's LLM cache), or any registered writer."""
-    from .base import get_writer
+    from .writers import get_writer
 
     if name != "openai":
         return get_writer(name)
@@ -553,7 +554,7 @@ def make_writer(name: str, settings: Any, store: Any, options: Any) -> Any:
     )
 
 
-def writer_warnings(notes: dict[str, Any]) -> list[str]:
+def writer_warnings(notes: Mapping[str, Any]) -> list[str]:
     """One line per thing the user should know about the writing: a fallback, parts written
     extractively, stories left out for the token budget."""
     out = []
@@ -568,7 +569,7 @@ def writer_warnings(notes: dict[str, Any]) -> list[str]:
     return out
 
 
-def usage_line(notes: dict[str, Any]) -> str:
+def usage_line(notes: Mapping[str, Any]) -> str:
     """The run-log line of an LLM-written report: requests, tokens, seconds, estimated cost."""
     if notes.get("writer") != "openai":
         return ""

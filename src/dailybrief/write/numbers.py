@@ -67,7 +67,7 @@ _NAME_BEFORE = re.compile(r"(?:^|[^\w])([A-Za-z][A-Za-z0-9\-]*[A-Z0-9][A-Za-z0-9
 _NOT_NAMES = {
     "In", "On", "At", "By", "Of", "From", "To", "For", "About", "Around", "Over", "Under", "Nearly",
     "Some", "The", "And", "Or", "Than", "With", "Since", "Until", "Between", "Only", "Up", "Top",
-    "Just", "Almost", "Roughly", "Approximately", "About", "Q", "FY", "Page", "Section", "Step",
+    "Just", "Almost", "Roughly", "Approximately", "Q", "FY", "Page", "Section", "Step",
 }
 
 

@@ -24,9 +24,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
-from ..models import Item, Report
+from ..models import FindingStat, Item, Report, VerificationStat
 from .entities import entity_spans, mentions, unsupported_names
 from .numbers import Quantity, quantities, same_quantity
 
@@ -49,7 +48,7 @@ class Finding:
     reasons: list[str]
     action: str
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> FindingStat:
         return {"where": self.where, "text": self.text, "reasons": self.reasons, "action": self.action}
 
 
@@ -63,7 +62,7 @@ class Verification:
     def ok(self) -> bool:
         return not self.findings
 
-    def as_stats(self) -> dict[str, Any]:
+    def as_stats(self) -> VerificationStat:
         return {
             "sentences": self.sentences,
             "supported": self.supported,
