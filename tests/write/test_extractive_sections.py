@@ -10,7 +10,6 @@ from collections import Counter, defaultdict
 from datetime import date, datetime, timezone
 
 import pytest
-from itemfiles import SAMPLE
 
 from dailybrief.config import Settings, load_settings
 from dailybrief.importer import import_file, read_file
@@ -21,6 +20,7 @@ from dailybrief.write.base import WriteContext
 from dailybrief.write.editing import opener
 from dailybrief.write.extractive import QUOTE_SENTENCES, ExtractiveWriter, lang_of
 from dailybrief.write.numbers import SOFT_UNITS, quantities
+from itemfiles import SAMPLE
 
 DAY = date(2026, 4, 17)
 # Gold stories of the sample day grouped into sections by hand.

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from ..write.sentences import split_sentences
+from .sentences import split_sentences
 
 # Forum tags that classify a post rather than say what it is about.
 _FORUM_TAG = re.compile(

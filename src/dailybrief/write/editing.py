@@ -72,7 +72,7 @@ def without_opener(sentence: str) -> str:
 def incomplete_enumeration(sentence: str) -> bool:
     """Opens a list ("有二：一是……", "two reasons:") without reaching its second point."""
     match = _ENUM_OPEN.search(sentence)
-    return bool(match) and not _ENUM_NEXT.search(sentence[match.end():])
+    return match is not None and not _ENUM_NEXT.search(sentence[match.end():])
 
 
 def ends_open(sentence: str) -> bool:

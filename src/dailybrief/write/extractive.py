@@ -26,6 +26,7 @@ cross-language support is looked for in the best `MAX_SUPPORT_ITEMS` other-langu
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -215,7 +216,7 @@ def _score(sentence: str, item: Item, position: int, language: str, shared_names
         score -= 0.9
     if _META.search(sentence):
         score -= 0.6
-    if opener(sentence) and opener(sentence)[0] == "reference":
+    if (found := opener(sentence)) and found[0] == "reference":
         score -= 0.3  # usable only next to its antecedent
     return score
 
@@ -397,7 +398,7 @@ def language_counts(sections: list[DraftSection], language: str) -> dict[str, An
     }
 
 
-def language_line(notes: dict[str, Any]) -> str:
+def language_line(notes: Mapping[str, Any]) -> str:
     """The build summary's line on language: how many prose sentences are not in the report
     language, and why."""
     counts = notes.get("language") or {}
@@ -408,7 +409,7 @@ def language_line(notes: dict[str, Any]) -> str:
     return f"{line} ({counts['why']})" if counts.get("why") else line
 
 
-def language_warnings(notes: dict[str, Any]) -> list[str]:
+def language_warnings(notes: Mapping[str, Any]) -> list[str]:
     """One line when more than a third of the prose is not in the report language."""
     counts = notes.get("language") or {}
     total, foreign = counts.get("sentences", 0), counts.get("not_in_report_language", 0)
@@ -448,7 +449,7 @@ class ExtractiveWriter:
         everyone = [s for sec in (day or [section]) for s in sec.stories]
         names = [story_name(story, everyone, rank_items(story)[:MAX_ITEMS]) for story in stories]
         state = _Section()
-        options = {"state": state, "texts": texts, "timezone": report.timezone, "year": int(context.date[:4])}
+        options: dict[str, Any] = {"state": state, "texts": texts, "timezone": report.timezone, "year": int(context.date[:4])}
 
         def pick(story: Story, limit: int) -> list[DraftSentence]:
             return pick_sentences(story, language, limit, context.embedder, **options)
