@@ -113,7 +113,8 @@ def plugin_path(tmp_path_factory) -> Path:
 
 
 def run(home, plugin_path, *args, rc=0):
-    env = dict(os.environ, PYTHONPATH=str(plugin_path))
+    paths = [str(plugin_path), *filter(None, [os.environ.get("PYTHONPATH")])]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(paths))
     proc = subprocess.run(
         [sys.executable, "-m", "dailybrief", "--home", str(home), *args],
         capture_output=True,
@@ -131,7 +132,7 @@ def test_a_plugin_package_adds_a_source_kind_a_writer_and_a_renderer(tmp_path, p
     (home / "dailybrief.toml").write_text("sources = []\n", "utf-8")
     run(home, plugin_path, "sources", "add", "fixed", "https://example.com/static", "--kind", "static")
     collected = run(home, plugin_path, "collect").stdout
-    assert "fixed" in collected and "static" in collected
+    assert "fixed" in collected and "1 of 1 sources fetched; 2 new" in collected
     titles = [row["title"] for row in json.loads(run(home, plugin_path, "items", "--json").stdout)]
     assert "Acme releases Roadrunner 2 open model" in titles
 

@@ -24,6 +24,7 @@ from .process.relevance import filter_relevant
 from .process.sections import assign_sections_explained
 from .process.window import report_window
 from .store import Store
+from .store.sources import with_stored_sources
 from .store.stories import overrides
 from .write.assemble import build_report
 from .write.base import WriteContext, Writer
@@ -95,6 +96,7 @@ def build(store: Store, settings: Settings, options: BuildOptions, progress: Pro
     """Build, store and render the report for `options.day`."""
     timer = _Timer(progress)
     language = options.language
+    settings = with_stored_sources(store, settings)  # source weights: config and `sources add`
     with timer.stage("select"):
         start, end = report_window(options.day, settings.report, options.window_hours)
         items = store.items(start, end)

@@ -12,6 +12,7 @@ from datetime import date
 from ..config import Settings
 from ..process.engine import latest_build, stories_for_day
 from ..store import Store
+from ..store.sources import with_stored_sources
 from ..store.stories import StoryBuild, items_by_url
 from .context import Workspace
 
@@ -36,7 +37,7 @@ def story_build(store: Store, settings: Settings, day: date, rebuild: bool = Fal
     """The last build of `day`, clustering the day first when it has none (or when asked)."""
     found = None if rebuild else latest_build(store, day)
     if found is None:
-        stories_for_day(store, settings, day)
+        stories_for_day(store, with_stored_sources(store, settings), day)
         found = latest_build(store, day)
     assert found is not None  # stories_for_day always records a build
     return found

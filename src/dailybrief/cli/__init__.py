@@ -35,6 +35,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 
 
@@ -57,8 +58,18 @@ def command_modules() -> list[str]:
     return [n for n in FIRST if n in names] + [n for n in names if n not in FIRST]
 
 
+def _plain_help(typer_app: typer.Typer) -> None:
+    """Plain help for every group: rich help mode reads "[default: ...]" in a help text as
+    markup (leaving "Output folder .") and shows `<bool>` after flags."""
+    typer_app.rich_markup_mode = None
+    for info in typer_app.registered_groups:
+        if info.typer_instance is not None:
+            _plain_help(info.typer_instance)
+
+
 for _name in command_modules():
     importlib.import_module(f"{__name__}.{_name}").register(app)
+_plain_help(app)
 
 
 def main() -> None:

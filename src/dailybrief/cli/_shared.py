@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from rich.console import Console
+from rich.table import Table
 from rich.text import Text
 
 from ..app import Workspace
@@ -49,6 +50,32 @@ def clean(text: object) -> str:
 def cell(text: object, style: str = "") -> Text:
     """A table cell holding `text` literally (never parsed as markup)."""
     return Text(clean(text), style=style)
+
+
+def one_line_table(*columns: str, title: str | None = None, widths: dict[str, int] | None = None) -> Table:
+    """A borderless table whose rows never wrap: each column but the last keeps the width in
+    `widths` (default: its header, numbers 5), the last takes what is left, and values too long
+    for their column end in an ellipsis. Readable at 80 columns; the full text is in the
+    command's --json or --verbose output."""
+    table = Table(title=cell(title) if title else None, box=None, pad_edge=False, title_justify="left", expand=True)
+    widths = widths or {}
+    for name in columns:
+        numeric = name in NUMERIC_COLUMNS
+        last = name == columns[-1]
+        width = widths.get(name, max(len(name), 3 if numeric else 4))
+        table.add_column(
+            name,
+            justify="right" if numeric else "left",
+            no_wrap=True,
+            overflow="ellipsis",
+            ratio=1 if last else None,
+            min_width=None if last else width,
+            max_width=None if last else width,
+        )
+    return table
+
+
+NUMERIC_COLUMNS = frozenset({"new", "upd", "same", "err", "fails", "items 7d", "weight"})
 
 
 def say(text: object) -> None:

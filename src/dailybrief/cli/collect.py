@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from typing import Annotated, Optional
 
 import typer
@@ -10,45 +12,36 @@ from rich.table import Table
 from ..app import collect as collect_app
 from ..app import parse_date
 from ..app.collect import CollectSummary
-from ._shared import cell, console, error, workspace
+from ._shared import cell, console, error, one_line_table, say, workspace
 from .build import print_build, print_paths, progress_bar
 
 ALLOW_PRIVATE = "Allow private, loopback and link-local addresses."
+LEADING_URL = re.compile(r"^https?://\S+?: ")  # errors name the URL first; the table shows the cause
 
 
 def summary_table(summary: CollectSummary) -> Table:
-    """The per-source table printed at the end of `collect` and `run`."""
-    table = Table(title=cell(f"Collected {len(summary.sources)} sources in {summary.seconds:.1f} s"))
-    for column, justify in (
-        ("source", "left"),
-        ("kind", "left"),
-        ("status", "left"),
-        ("new", "right"),
-        ("updated", "right"),
-        ("unchanged", "right"),
-        ("errors", "right"),
-        ("detail", "left"),
-    ):
-        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    """One line per source (its error or warnings cut to the width left) and a total line."""
+    title = f"Collected {len(summary.sources)} sources in {summary.seconds:.1f} s"
+    widths = {"source": 18, "status": 8}
+    columns = ("source", "status", "new", "upd", "same", "err", "detail")
+    table = one_line_table(*columns, title=title, widths=widths)
     for report in summary.sources:
         style = {"error": "red", "not modified": "dim"}.get(report.status, "")
-        detail = report.error or "; ".join(report.warnings)
+        detail = LEADING_URL.sub("", report.error or "; ".join(report.warnings))  # full text: sources list -v
         table.add_row(
             cell(report.name),
-            cell(report.kind),
             cell(report.status),
             str(report.new),
             str(report.updated),
             str(report.unchanged),
             str(report.errors),
-            cell(detail[:120]),
+            cell(detail),
             style=style,
         )
     totals = summary.totals
     table.add_row(
         "total",
         "",
-        f"{len(summary.failed)} failed",
         str(totals.added),
         str(totals.updated),
         str(totals.unchanged),
@@ -59,13 +52,47 @@ def summary_table(summary: CollectSummary) -> Table:
     return table
 
 
+def summary_line(summary: CollectSummary) -> str:
+    """The outcome in one sentence, with the commonest cause of failure."""
+    totals, failed = summary.totals, summary.failed
+    line = f"{len(summary.sources) - len(failed)} of {len(summary.sources)} sources fetched"
+    if failed:
+        causes = Counter(failure_cause(report.error or "") for report in failed)
+        cause, count = causes.most_common(1)[0]
+        line += f"; {len(failed)} failed ({count} {cause})"
+    line += f"; {totals.added} new, {totals.updated} updated items"
+    return line + ("" if totals.added or totals.updated else " (nothing new)")
+
+
+def failure_cause(error: str) -> str:
+    """A short class of an error line: what most failures of a run share."""
+    for needle, cause in CAUSES:
+        if needle in error:
+            return cause
+    return "other errors"
+
+
+CAUSES = (
+    ("cannot resolve", "cannot resolve the host: no network or DNS?"),
+    ("private, loopback or link-local", "private addresses"),
+    ("timed out", "timed out"),
+    ("HTTP 4", "refused by the server (HTTP 4xx)"),
+    ("HTTP 5", "server errors (HTTP 5xx)"),
+)
+
+
+def show(summary: CollectSummary) -> None:
+    console.print(summary_table(summary))
+    say(summary_line(summary))
+
+
 def collect(
     source: Annotated[Optional[str], typer.Option("--source", help="Collect only this source.")] = None,
     allow_private: Annotated[bool, typer.Option("--allow-private", help=ALLOW_PRIVATE)] = False,
 ) -> None:
     """Fetch every source concurrently and store new and updated items; prints a table per source."""
     summary = collect_app.collect(workspace(), source=source, allow_private=allow_private)
-    console.print(summary_table(summary))
+    show(summary)
     if summary.exit_code:
         raise typer.Exit(summary.exit_code)
 
@@ -75,20 +102,26 @@ def run(
         Optional[str], typer.Option("--date", help="Report date, YYYY-MM-DD [default: today in the report time zone].")
     ] = None,
     allow_private: Annotated[bool, typer.Option("--allow-private", help=ALLOW_PRIVATE)] = False,
+    allow_empty: Annotated[
+        bool, typer.Option("--allow-empty", help="Write the report even when the date has no items.")
+    ] = False,
 ) -> None:
     """Collect, then build the report for a date (today by default)."""
     ws = workspace()
     day = parse_date(date_) if date_ else collect_app.today(ws)
 
     def collected(summary: CollectSummary) -> None:
-        console.print(summary_table(summary))
+        show(summary)
         if summary.exit_code:
             error("every source failed; building from what is stored")
 
     with progress_bar("collecting") as progress:
-        result = collect_app.run(ws, day, allow_private, progress, on_collected=collected)
-    print_build(result.built)
-    print_paths(result.built)
+        result = collect_app.run(ws, day, allow_private, progress, on_collected=collected, allow_empty=allow_empty)
+    if result.built is None:
+        say(result.skipped)
+    else:
+        print_build(result.built)
+        print_paths(result.built)
     if result.exit_code:
         raise typer.Exit(1)
 

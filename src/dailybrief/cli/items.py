@@ -8,11 +8,10 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.table import Table
 
 from ..app import items as items_app
 from ..app import parse_date
-from ._shared import cell, console, note, say, workspace
+from ._shared import cell, console, note, one_line_table, say, workspace
 
 
 def init(
@@ -45,17 +44,18 @@ def items(
     if as_json:
         sys.stdout.write(json.dumps(items_app.item_rows(listing.items), ensure_ascii=False, indent=2) + "\n")
         return
-    table = Table("published (UTC)", "source", "kind", "lang", "title", box=None)
+    widths = {"published": 16, "source": 12, "kind": 7}
+    table = one_line_table("published", "source", "kind", "lang", "title", widths=widths)
     for item in listing.items:
         table.add_row(
-            cell(item.published.strftime("%Y-%m-%d %H:%M")),
+            cell(item.published.astimezone(listing.zone).strftime("%Y-%m-%d %H:%M")),
             cell(item.source),
             cell(item.source_kind),
             cell(item.lang),
             cell(item.title),
         )
     console.print(table)
-    say(f"{len(listing.items)} items")
+    say(f"{len(listing.items)} items; times in {listing.zone.key}")
 
 
 def register(app: typer.Typer) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -12,7 +14,7 @@ from rich.table import Table
 
 from ..app import sources as sources_app
 from ..app.sources import SourceStatus
-from ._shared import cell, console, error, note, say, warn, workspace
+from ._shared import cell, console, error, note, one_line_table, say, warn, workspace
 
 group = typer.Typer(help="Manage the sources that `collect` reads.", no_args_is_help=True)
 
@@ -37,28 +39,39 @@ def add(
 
 
 def sources_table(statuses: Sequence[SourceStatus]) -> Table:
-    """The table printed by `sources list`."""
-    table = Table(title=f"{len(statuses)} sources")
-    for column in ("name", "kind", "origin", "last success", "last error", "failures", "items 7d"):
-        table.add_column(column, justify="right" if column in ("failures", "items 7d") else "left")
+    """The table printed by `sources list`: one line per source, the last error cut to fit."""
+    widths = {"name": 18, "kind": 10, "last success": 16}
+    columns = ("name", "kind", "last success", "fails", "items 7d", "last error")
+    table = one_line_table(*columns, title=f"{len(statuses)} sources", widths=widths)
     for status in statuses:
         table.add_row(
-            cell(status.name),
+            cell(status.name + ("" if status.origin == "config" else " +")),
             cell(status.kind),
-            cell(status.origin),
-            cell(status.last_success or "never"),
-            cell((status.last_error or "")[:80]),
+            cell((status.last_success or "never")[:16].replace("T", " ")),
             str(status.failures),
             str(status.items_7d),
+            cell(status.last_error or ""),
             style="red" if status.failures else "",
         )
     return table
 
 
 @group.command("list")
-def list_() -> None:
+def list_(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also print each last error in full.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
+) -> None:
     """Sources with their health: last success, last error, consecutive failures, items in 7 days."""
-    console.print(sources_table(sources_app.list_all(workspace())))
+    statuses = sources_app.list_all(workspace())
+    if as_json:
+        sys.stdout.write(json.dumps([asdict(s) for s in statuses], ensure_ascii=False, indent=2) + "\n")
+        return
+    console.print(sources_table(statuses))
+    say("+ added with `sources add` (the others are in dailybrief.toml)")
+    if verbose:
+        for status in statuses:
+            if status.last_error:
+                say(f"{status.name}: {status.last_error}")
 
 
 @group.command("remove")

@@ -51,9 +51,7 @@ def _open(home: Path, settings: Settings) -> Store:
 
 def all_sources(store: Store, settings: Settings) -> list[SourceSpec]:
     """Config sources in file order, then command-added ones by name."""
-    config_names = {spec.name for spec in settings.sources}
-    added = [spec for spec in source_store.command_sources(store) if spec.name not in config_names]
-    return list(settings.sources) + added
+    return source_store.all_sources(store, settings.sources)
 
 
 def _find(specs: Sequence[SourceSpec], name: str) -> SourceSpec:

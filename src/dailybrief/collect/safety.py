@@ -87,6 +87,9 @@ def _public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     )
 
 
+UNRESOLVED = "cannot resolve"
+
+
 class AddressGuard:
     """Checks URLs before they are fetched; resolves each host once per collect run."""
 
@@ -102,6 +105,8 @@ class AddressGuard:
         if host not in self._verdicts:
             self._verdicts[host] = await self._judge(host, port)
         reason = self._verdicts[host]
+        if reason and reason.startswith(UNRESOLVED):
+            raise UnsafeURLError(f"{url}: {reason}")  # a network or DNS problem: no flag helps
         if reason:
             raise UnsafeURLError(f"{url}: {reason} (use --allow-private to fetch it)")
 
@@ -113,7 +118,7 @@ class AddressGuard:
             try:
                 infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
             except OSError as exc:
-                return f"cannot resolve {host}: {exc.strerror or exc}"
+                return f"{UNRESOLVED} {host}: {exc.strerror or exc}"
             addresses = sorted({str(info[4][0]) for info in infos})
         for address in addresses:
             if not is_public_address(address):

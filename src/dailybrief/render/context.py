@@ -23,7 +23,7 @@ from dailybrief.errors import RenderError
 from dailybrief.models import Report
 from dailybrief.process.normalise import CONTROL_CHARS
 from dailybrief.render.charts import Chart, History
-from dailybrief.render.labels import Labels, format_date, labels
+from dailybrief.render.labels import Labels, format_date, labels, title_stop
 
 if TYPE_CHECKING:  # pragma: no cover
     from dailybrief.render.qr import QRCode
@@ -65,6 +65,7 @@ class RenderContext:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
+        env.globals["stop"] = title_stop
         return env
 
     def render_template(self, name: str, autoescape: bool, **values: object) -> str:

@@ -138,6 +138,14 @@ def labels(language: str | None) -> Labels:
     return Labels(lang, LABELS[lang])
 
 
+TITLE_STOPS = tuple("?？!！。.…")
+
+
+def title_stop(title: str) -> str:
+    """The period after a reference title, or nothing when the title ends in a stop of its own."""
+    return "" if title.rstrip().endswith(TITLE_STOPS) else "."
+
+
 def format_date(iso: str, language: str | None) -> str:
     """``2026-04-17`` → ``2026 年 4 月 17 日`` (zh) or ``17 April 2026`` (others).
 

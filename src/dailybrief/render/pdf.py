@@ -23,7 +23,7 @@ from dailybrief.models import Report
 from dailybrief.render.citations import Cite, segments
 from dailybrief.render.context import RenderContext, RenderError, write_atomic
 from dailybrief.render.fonts import printable
-from dailybrief.render.labels import typst_lang
+from dailybrief.render.labels import title_stop, typst_lang
 
 _COMPILER: Any = None
 
@@ -102,6 +102,7 @@ def pdf_data(ctx: RenderContext, charts: list[dict[str, str]], qr_files: list[tu
             {
                 "n": ref.n,
                 "title": printable(ref.title),
+                "stop": title_stop(ref.title),
                 "source": printable(ref.source),
                 **_reference_url(ref.url),
             }

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from sqlalchemy import Connection, func, select
 from sqlalchemy.exc import IntegrityError
 
-from ..config import SourceSpec
+from ..config import Settings, SourceSpec
 from ..errors import CollectError
 from ..models import Item
 from . import Store, schema
@@ -111,6 +111,18 @@ def command_sources(store: Store) -> list[SourceSpec]:
     query = select(table).where(table.c.origin == "command").order_by(table.c.name)
     with store.engine.connect() as conn:
         return [_row_spec(row) for row in conn.execute(query)]
+
+
+def all_sources(store: Store, config: Sequence[SourceSpec]) -> list[SourceSpec]:
+    """Config sources in file order, then command-added ones by name (the config wins a clash)."""
+    config_names = {spec.name for spec in config}
+    return list(config) + [spec for spec in command_sources(store) if spec.name not in config_names]
+
+
+def with_stored_sources(store: Store, settings: Settings) -> Settings:
+    """`settings` whose `sources` are every source, config and database: resolved once, so
+    dedupe, ranking and display use the weight given with `sources add --weight` too."""
+    return settings.model_copy(update={"sources": all_sources(store, settings.sources)})
 
 
 def add_source(store: Store, spec: SourceSpec) -> None:
