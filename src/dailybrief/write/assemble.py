@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 
 from ..config import Settings
 from ..models import (
+    BuildStats,
     Item,
     Paragraph,
     Reference,
@@ -81,7 +82,7 @@ def build_report(
     settings: Settings,
     date: str,
     language: str,
-    stats: dict | None = None,
+    stats: BuildStats | None = None,
 ) -> Report:
     items = {item.url: item for section in sections for story in section.stories for item in story.items}
     numbering = _Numbering(items)
@@ -125,6 +126,6 @@ def build_report(
         summary_citations=summary_citations,
         sections=report_sections,
         references=numbering.references(),
-        stats=dict(stats or {}),
+        stats=BuildStats(**(stats or {})),
         generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
     )
