@@ -11,6 +11,7 @@ and decodes here instead.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 
 import brotli
 
@@ -59,7 +60,7 @@ class _Brotli:
         return self._obj.process(data, output_buffer_limit=limit)
 
 
-_DECODERS = {
+_DECODERS: dict[str, Callable[[], _Identity | _Zlib | _Brotli]] = {
     "identity": _Identity,
     "gzip": lambda: _Zlib(gzip=True),
     "x-gzip": lambda: _Zlib(gzip=True),
@@ -81,7 +82,7 @@ class BoundedDecoder:
         if unknown:
             raise DecodeError(f"unsupported Content-Encoding {unknown[0]!r}")
         # Encodings are listed in the order they were applied: undo them from the last.
-        self._steps = [_DECODERS[n]() for n in reversed(names)] or [_Identity()]
+        self._steps: list[_Identity | _Zlib | _Brotli] = [_DECODERS[n]() for n in reversed(names)] or [_Identity()]
         self.max_bytes = max_bytes
         self.size = 0
         self.overflow = False
