@@ -18,9 +18,10 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
+from .. import tuning
 from ..models import Item, Mirror
 
-THRESHOLD = 0.7
+THRESHOLD = tuning.DUPLICATE_THRESHOLD  # see dailybrief/tuning.py
 MIN_CHARS = 80
 MAX_CHARS = 2000
 NUM_PERM = 128

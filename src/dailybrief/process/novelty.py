@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .. import tuning
 from ..models import Item, Report, Story
 from .embed import TextEmbedder, default_embedder
 from .stories import _LOWER_WORD, distinctive_tokens, story_text
 from .story_pairs import STRONG_COSINE, item_signals, joins, signature
 
-SIMILAR = 0.82
-RELATED = 0.68
+SIMILAR = tuning.NOVELTY_SIMILAR  # see dailybrief/tuning.py
+RELATED = tuning.NOVELTY_RELATED
 
 
 @dataclass

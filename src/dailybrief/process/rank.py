@@ -10,11 +10,11 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
+from .. import tuning
 from ..config import Settings
 from ..models import Item, Story
 
-KIND_WEIGHTS = {"press": 1.4, "blog": 1.3, "news": 1.0, "paper": 0.9, "release": 0.8,
-                "video": 0.8, "forum": 0.7, "other": 0.6}
+KIND_WEIGHTS = tuning.KIND_WEIGHTS  # see dailybrief/tuning.py
 WIRE_SERVICES = {"ap news", "associated press", "reuters", "bloomberg", "afp", "新华社", "xinhua"}
 
 
@@ -23,7 +23,7 @@ def source_weight(item: Item, settings: Settings) -> float:
         if spec.name == item.source:
             return spec.weight
     if item.source.lower() in WIRE_SERVICES:
-        return 1.3
+        return tuning.WIRE_WEIGHT
     return KIND_WEIGHTS.get(item.source_kind, 0.6)
 
 
@@ -46,15 +46,11 @@ def rank_stories(stories: list[Story], settings: Settings, start: datetime, end:
             key = (item.source or item.url).lower()
             outlets[key] = max(outlets.get(key, 0.0), source_weight(item, settings))
         reach = sum(len(item.mirrors) for item in story.items)
-        engaged = [
-            _engagement(item) / peak[item.source_kind]
-            for item in story.items
-            if peak.get(item.source_kind)
-        ]
+        engaged = [_engagement(item) / peak[item.source_kind] for item in story.items if peak.get(item.source_kind)]
         engagement = max(engaged, default=0.0)
         newest = max(item.published for item in story.items)
         recency = min(1.0, max(0.0, 1 - (end - newest).total_seconds() / span))
-        importance = sum(outlets.values()) + 0.15 * reach + engagement + 0.5 * recency
+        importance = sum(outlets.values()) + tuning.REACH_WEIGHT * reach + engagement + tuning.RECENCY_WEIGHT * recency
         lead = max(story.items, key=lambda it: (source_weight(it, settings), len(it.text)))
         ranked.append(story.model_copy(update={"importance": round(importance, 3), "title": lead.title}))
     ranked.sort(key=lambda s: (-s.importance, s.id))

@@ -30,15 +30,16 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from .. import tuning
 from ..config import SectionSpec, Settings
 from ..models import Section, Story
 from .embed import TextEmbedder, default_embedder
 from .keywords import Terms
 from .stories import story_text
 
-KEYWORD_WEIGHT = 0.24  # a story whose every item names two of a section's keywords
-MIN_SCORE = 0.12
-MARGIN = 0.06  # a second-best section this close may take a story its best section has no room for
+KEYWORD_WEIGHT = tuning.KEYWORD_WEIGHT  # see dailybrief/tuning.py
+MIN_SCORE = tuning.MIN_SECTION_SCORE
+MARGIN = tuning.SECTION_MARGIN
 OTHER = "other"
 _HAN = re.compile(r"[\u3400-\u9fff]+")
 

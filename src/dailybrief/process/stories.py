@@ -23,23 +23,26 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .. import tuning
 from ..models import Item, Story
 from .ann import CellIndex
 from .embed import TextEmbedder, default_embedder
 
-THRESHOLD = 0.62
-FALLBACK_THRESHOLD = 0.75  # character n-gram vectors score unrelated texts higher (docs/story-engine.md)
-TOKEN_BONUS = 0.08  # per distinctive token shared with the story
-MAX_BONUS = 0.3
-CONFLICT = 0.08  # penalty when item and story name different things and share no token
-CANDIDATES = 8  # stories, by cosine, whose tokens are compared with the item's
-WINDOW_HOURS = 240.0  # a story quiet for longer than this (10 days) takes no new items
-EXACT_BELOW = 3000  # items; above this, candidates come from the ANN index
-NPROBE = 6
-NAME_POSTINGS = 32  # a name carried by more stories than this proposes no candidates
-TITLE_BONUS = 0.25  # for an item whose title is (nearly) the title of one of the story's items
-TITLE_FROM = 0.5  # character-bigram Jaccard of two titles where the title bonus starts
-TITLES_KEPT = 4  # titles per story compared with an item's title
+# Calibration: see dailybrief/tuning.py for what each one means.
+THRESHOLD = tuning.STORY_THRESHOLD
+FALLBACK_THRESHOLD = tuning.STORY_FALLBACK_THRESHOLD
+TOKEN_BONUS = tuning.TOKEN_BONUS
+MAX_BONUS = tuning.MAX_TOKEN_BONUS
+CONFLICT = tuning.NAME_CONFLICT
+CANDIDATES = tuning.CANDIDATES
+WINDOW_HOURS = tuning.STORY_WINDOW_HOURS
+EXACT_BELOW = tuning.EXACT_BELOW
+NPROBE = tuning.NPROBE
+NAME_POSTINGS = tuning.NAME_POSTINGS
+TITLE_BONUS = tuning.TITLE_BONUS
+TITLE_FROM = tuning.TITLE_FROM
+TITLES_KEPT = tuning.TITLES_KEPT
+TITLE_NAME = tuning.TITLE_NAME
 _NOT_ALNUM = re.compile(r"[\W_]+")
 _VERSION = re.compile(r"\d+(?:\.\d+)+|\d+")
 _TOKEN = re.compile(
@@ -58,7 +61,6 @@ def story_text(item: Item) -> str:
 
 # A lower-case word in running text; not part of an identifier such as "trae-agent" or a path.
 _LOWER_WORD = re.compile(r"(?<![\w\-/.@])[a-z]{3,}(?![\w\-/@]|\.\w)")
-TITLE_NAME = 2.0  # weight of a shared name that is in the item's title and in one of the story's
 
 
 def distinctive_tokens(item: Item, plain_words: set[str] | frozenset[str] = frozenset()) -> set[str]:
