@@ -25,11 +25,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from web.conftest import PASSWORD, cli, start_server, stop_server
-
 from dailybrief.app.build import sample_path
 from dailybrief.importer import read_file
 from dailybrief.store import Store
+from web.conftest import PASSWORD, cli, start_server, stop_server
 
 DAYS = 30
 LAST = date(2026, 4, 17)

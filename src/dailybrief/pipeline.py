@@ -23,8 +23,8 @@ from .process.dedupe import DedupeResult, dedupe
 from .process.embed import CachedEmbedder
 from .process.engine import StoriesResult, cached_embedder, cluster_stories, novelty
 from .process.novelty import NoveltyResult
-from .process.rank import rank_stories, source_weight
 from .process.overrides import Placement
+from .process.rank import rank_stories, source_weight
 from .process.relevance import RelevanceResult, filter_relevant
 from .process.sections import Assignment, assign_sections_explained
 from .process.window import report_window

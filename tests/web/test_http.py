@@ -9,9 +9,9 @@ import sqlite3
 import httpx
 import pytest
 
-T = 60  # seconds: a first search loads jieba and fills the index, slow on a busy machine
-
 from .conftest import DAY, PASSWORD, start_server, stop_server
+
+T = 60  # seconds: a first search loads jieba and fills the index, slow on a busy machine
 
 
 def test_headers_and_a_csp_without_inline_scripts(newsroom):

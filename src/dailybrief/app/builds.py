@@ -39,6 +39,6 @@ def builds(store: Store, limit: int = 60) -> list[BuildInfo]:
         writer = stats.get("writer", {}) if isinstance(stats.get("writer"), dict) else {}
         out.append(BuildInfo(report.date, report.language, created, stats.get("seconds", {}),
                              stats.get("items_in_window", 0), stats.get("stories", 0), stats.get("sections", 0),
-                             stats.get("verification", {}), writer, list(writer.get("errors", [])),
+                             dict(stats.get("verification", {})), dict(writer), list(writer.get("errors", [])),  # type: ignore[call-overload]
                              usage_line(writer) or str(writer.get("writer", ""))))
     return out

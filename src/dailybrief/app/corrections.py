@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from ..config import Settings
 from ..errors import InputError
@@ -126,7 +127,7 @@ def day_stories(store: Store, settings: Settings, day: date, language: str) -> D
                           found[u].published.isoformat(timespec="minutes") if u in found else "",
                           [m.url for m in found[u].mirrors] if u in found else []) for u in story.item_urls]
         merges = [m for m in build.merges if m.item_url in members or m.into_url in members]
-        where = placed.get(story.id, {})
+        where: dict[str, Any] = dict(placed.get(story.id, {}))
         touching = [c for c in every if members & set(c.urls)]
         views.append(StoryView(story.id, story.title, story.status, items, merges, where.get("section", ""),
                                where.get("reason", ""), touching))

@@ -76,7 +76,7 @@ def mark_novelty(
         fresh = [s.model_copy(update={"status": "new", "earlier_reports": []}) for s in stories]
         return NoveltyResult(fresh, {"new": len(fresh), "update": 0, "repeat": 0})
     embedder = embedder or default_embedder()
-    names_of = lambda items: set().union(*(distinctive_tokens(it) for it in items)) if items else set()
+    names_of = lambda items: set().union(*(distinctive_tokens(it) for it in items)) if items else set()  # noqa: E731
     known = [[earlier_items[u] for u in e.item_urls if u in earlier_items] for e in earlier]
     dim = embedder.embed(["x"]).shape[1]
     old_centroids = np.vstack([

@@ -24,7 +24,7 @@ import numpy as np
 
 from ..models import Item, Story
 from .ann import CellIndex
-from .embed import Embedder, default_embedder
+from .embed import TextEmbedder, default_embedder
 from .stories import _LOWER_WORD, distinctive_tokens, story_text
 
 SMALL = 2  # stories of at most this many items look for a partner
@@ -67,7 +67,7 @@ def amounts(text: str) -> set[str]:
 
 def cjk_names(text: str) -> set[str]:
     """Chinese character runs cut into 2–4-character pieces (no word segmentation needed)."""
-    grams = set()
+    grams: set[str] = set()
     for run in _CJK_RUN.findall(text):
         for size in (2, 3, 4):
             grams.update(run[k : k + size] for k in range(len(run) - size + 1))
@@ -114,7 +114,7 @@ def _candidates(centroids: np.ndarray, small: list[int]) -> dict[int, list[int]]
     out = {}
     for k in small:
         near = np.fromiter(index.candidates(k) - {k}, dtype=np.int64)
-        order = np.argsort(-(centroids[near] @ centroids[k]))[:CANDIDATES] if len(near) else []
+        order: list[int] = list(np.argsort(-(centroids[near] @ centroids[k]))[:CANDIDATES]) if len(near) else []
         out[k] = [int(near[j]) for j in order]
     return out
 
@@ -131,7 +131,7 @@ def joins(cosine: float, shared: set[str], need_strong: bool = True) -> bool:
 
 
 def merge_small_stories(
-    stories: list[Story], embedder: Embedder | None = None, vectors: dict[str, np.ndarray] | None = None,
+    stories: list[Story], embedder: TextEmbedder | None = None, vectors: dict[str, np.ndarray] | None = None,
 ) -> tuple[list[Story], list[PairMerge]]:
     """Fold small stories into the bigger story whose signature they carry; order is kept."""
     small = [k for k, s in enumerate(stories) if len(s.items) <= SMALL]

@@ -45,7 +45,7 @@ def add_correction(store: Store, kind: str, urls: list[str], *, date: str = "", 
     values = {"kind": kind, "urls": json.dumps(urls, ensure_ascii=False), "date": date, "note": note,
               "created": now_iso(), "author": author, "target": target}
     with store.engine.begin() as conn:
-        new_id = conn.execute(story_overrides.insert().values(**values)).inserted_primary_key[0]
+        new_id = conn.execute(story_overrides.insert().values(**values)).inserted_primary_key[0]  # type: ignore[index]
     return Correction(int(new_id), kind, urls, date, note, values["created"], author, target)
 
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import (
     Column,
@@ -24,8 +26,7 @@ from sqlalchemy import (
     select,
 )
 
-from . import now_iso
-from . import schema
+from . import now_iso, schema
 from .schema import metadata
 
 STATES = ("draft", "in_review", "approved", "published")
@@ -125,14 +126,14 @@ def latest_version(conn: Connection, date: str, language: str) -> Version | None
 
 
 def add_version(conn: Connection, date: str, language: str, body: str, *, author: str = "",
-                note: str = "", flags: list[dict] | None = None) -> Version:
+                note: str = "", flags: Sequence[Mapping[str, Any]] | None = None) -> Version:
     last = latest_version(conn, date, language)
     number = (last.version if last else 0) + 1
-    values = {"date": date, "language": language, "version": number, "digest": digest(body), "body": body,
+    values: dict[str, Any] = {"date": date, "language": language, "version": number, "digest": digest(body), "body": body,
               "author": author, "created": now_iso(), "note": note,
               "flags": json.dumps(flags or [], ensure_ascii=False)}
     conn.execute(report_versions.insert().values(**values))
-    return Version(date, language, number, values["digest"], body, author, values["created"], note, flags or [])
+    return Version(date, language, number, values["digest"], body, author, values["created"], note, [dict(f) for f in flags or []])
 
 
 def report_body(conn: Connection, date: str, language: str) -> str | None:
@@ -152,7 +153,7 @@ def set_state(conn: Connection, date: str, language: str, state: str, *, digest_
     """Move a report to `state` (recorded as an event); approval keeps who and when."""
     now = now_iso()
     old = review_row(conn, date, language)
-    values = {"state": state, "digest": digest_, "updated": now, "actor": actor, "reason": reason}
+    values: dict[str, Any] = {"state": state, "digest": digest_, "updated": now, "actor": actor, "reason": reason}
     if state == "approved":
         values |= {"approved_by": actor, "approved_at": now}
     elif state in ("draft", "in_review"):
