@@ -10,7 +10,6 @@ import os
 from pathlib import Path
 
 import pytest
-from render.chromecdp import Browser, find_chromium
 
 from dailybrief.app.review import require_approval
 from dailybrief.config import load_settings
@@ -18,6 +17,7 @@ from dailybrief.errors import ReviewError
 from dailybrief.store import Store
 from dailybrief.store.corrections import corrections
 from dailybrief.store.stories import latest_story_build
+from render.chromecdp import Browser, find_chromium
 
 from .conftest import DAY, HOSTILE, PASSWORD, cli
 

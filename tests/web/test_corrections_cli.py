@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from itemfiles import SAMPLE
 
 from dailybrief.app.corrections import correct, list_corrections, undo
 from dailybrief.config import load_settings
@@ -16,6 +15,7 @@ from dailybrief.importer import import_file
 from dailybrief.pipeline import BuildOptions, build
 from dailybrief.store import Store
 from dailybrief.store.stories import latest_story_build
+from itemfiles import SAMPLE
 
 from .conftest import cli
 
