@@ -10,6 +10,7 @@ import sys
 
 from rich.cells import cell_len
 
+from clirun import run_cli
 from dailybrief.models import Reference, Report
 from dailybrief.render import render_report
 from itemfiles import item, write_jsonl
@@ -17,17 +18,8 @@ from itemfiles import item, write_jsonl
 LONG = "A very long headline about a model release " * 4
 
 
-def run(home, *args, rc=0, columns=80):
-    env = dict(os.environ, COLUMNS=str(columns))
-    proc = subprocess.run(
-        [sys.executable, "-m", "dailybrief", "--home", str(home), *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=env,
-    )
-    assert proc.returncode == rc, proc.stdout + proc.stderr
-    return proc
+def run(home, *args, rc=0):
+    return run_cli(home, *args, rc=rc, COLUMNS="80")
 
 
 def test_items_fit_80_columns_one_line_each_in_the_report_time_zone(tmp_path):

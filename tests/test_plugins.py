@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from clirun import run_cli
+
 NAME = "dailybrief_testplugin"
 
 MODULE = '''
@@ -114,16 +116,7 @@ def plugin_path(tmp_path_factory) -> Path:
 
 def run(home, plugin_path, *args, rc=0):
     paths = [str(plugin_path), *filter(None, [os.environ.get("PYTHONPATH")])]
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(paths))
-    proc = subprocess.run(
-        [sys.executable, "-m", "dailybrief", "--home", str(home), *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=env,
-    )
-    assert proc.returncode == rc, proc.stdout + proc.stderr
-    return proc
+    return run_cli(home, *args, rc=rc, PYTHONPATH=os.pathsep.join(paths))
 
 
 def test_a_plugin_package_adds_a_source_kind_a_writer_and_a_renderer(tmp_path, plugin_path):

@@ -5,12 +5,11 @@ terminal hyperlink, and control characters must not reach the terminal."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 from pytest_httpserver import HTTPServer
+
+from clirun import run_cli
 
 CLOSE_TAG = "Model [/] ships [bold]today"
 LINK = "[link=file:///etc/passwd]click me[/link]"
@@ -18,20 +17,10 @@ ESCAPE = "Title \x1b]8;;file:///etc/passwd\x07with a hidden link"
 
 
 def run(home, *args, rc=0, force_color=False):
-    env = dict(os.environ)
-    env.pop("NO_COLOR", None)
-    env["COLUMNS"] = "300"  # no wrapping, so each string can be found whole
+    env = {"COLUMNS": "300"}  # no wrapping, so each string can be found whole
     if force_color:
         env["FORCE_COLOR"] = "1"  # rich then writes styles and hyperlinks as it would to a terminal
-    proc = subprocess.run(
-        [sys.executable, "-m", "dailybrief", "--home", str(home), *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=env,
-    )
-    assert proc.returncode == rc, proc.stdout + proc.stderr
-    return proc
+    return run_cli(home, *args, rc=rc, **env)
 
 
 def write_items(path, titles):
