@@ -44,3 +44,21 @@ def load(group: str) -> Loaded:
         except Exception as exc:  # noqa: BLE001 - a broken plugin must not stop the built-ins
             found.broken[ep.name] = f"{ep.value}: {type(exc).__name__}: {exc}"
     return found
+
+
+def add_to(registry: dict[str, Any], group: str, key: str) -> dict[str, Any]:
+    """`registry` with the plugins of `group` added, each under its entry-point name when its
+    `key` attribute (`kind`, `id`) says the same; built-ins keep their names."""
+    for name, obj in load(group).objects.items():
+        if name not in registry and getattr(obj, key, None) == name:
+            registry[name] = obj
+    return registry
+
+
+def why_missing(registry: dict[str, Any], group: str, name: str, what: str) -> str:
+    """Why `name` (a `what`, e.g. "source kind") is not in `registry`: its plugin failed to
+    load, or it is unknown (and which names are known)."""
+    broken = load(group).broken.get(name)
+    if broken:
+        return f"{what} {name!r} is a plugin that failed to load: {broken}"
+    return f"unknown {what} {name!r} (known: {', '.join(sorted(registry)) or 'none'})"
