@@ -150,19 +150,20 @@ class Organisation(BaseModel):
 
 # -- build statistics (report.json `stats`; documented field by field in docs/report-json.md) --
 # TypedDicts: dicts at run time (every consumer reads them as such), checked by pydantic when a
-# Report is made or loaded and by the type checker in code. Unknown keys are kept.
+# Report is made or loaded and by the type checker in code. Every key is optional (a hand-made,
+# edited or older report.json may lack any); unknown keys are kept.
 
 _KEEP_EXTRA = ConfigDict(extra="allow")
 
 
 @with_config(_KEEP_EXTRA)
-class WindowStat(TypedDict):
+class WindowStat(TypedDict, total=False):
     start: str
     end: str
 
 
 @with_config(_KEEP_EXTRA)
-class MergeStat(TypedDict):
+class MergeStat(TypedDict, total=False):
     kept: str
     dropped: str
     score: float
@@ -170,27 +171,27 @@ class MergeStat(TypedDict):
 
 
 @with_config(_KEEP_EXTRA)
-class DroppedStat(TypedDict):
+class DroppedStat(TypedDict, total=False):
     url: str
     title: str
     reason: str
 
 
 @with_config(_KEEP_EXTRA)
-class RepeatStat(TypedDict):
+class RepeatStat(TypedDict, total=False):
     id: str
     title: str
     earlier_reports: list[str]
 
 
 @with_config(_KEEP_EXTRA)
-class CacheStat(TypedDict):
+class CacheStat(TypedDict, total=False):
     hits: int
     misses: int
 
 
 @with_config(_KEEP_EXTRA)
-class AssignmentStat(TypedDict):
+class AssignmentStat(TypedDict, total=False):
     story: str
     title: str
     section: str
@@ -227,7 +228,7 @@ class WriterStat(TypedDict, total=False):
 
 
 @with_config(_KEEP_EXTRA)
-class FindingStat(TypedDict):
+class FindingStat(TypedDict, total=False):
     where: str
     text: str
     reasons: list[str]
@@ -235,7 +236,7 @@ class FindingStat(TypedDict):
 
 
 @with_config(_KEEP_EXTRA)
-class VerificationStat(TypedDict):
+class VerificationStat(TypedDict, total=False):
     sentences: int
     supported: int
     unsupported: int
