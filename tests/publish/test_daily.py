@@ -82,7 +82,7 @@ def test_review_gate_holds_publishing_until_the_edition_is_approved(store, home,
     store.save_report(report)
     settings = hook_settings("http://127.0.0.1:9/h")
     calls: list[str] = []
-    gate = lambda day: review_gate(ws, date.fromisoformat(day))
+    gate = lambda day: review_gate(ws, date.fromisoformat(day))  # noqa: E731
     result = run_daily(store, settings, "2026-04-17", steps_for(store, settings, edition, calls, gate=gate))
     assert result.status == "held" and calls == ["collect", "build 2026-04-17"]
     held = list_runs(store)[0].stages[-1]

@@ -11,7 +11,6 @@ from xml.etree import ElementTree as ET
 
 import feedparser
 import pytest
-from render.chromecdp import Browser, find_chromium
 
 from dailybrief.config import Settings
 from dailybrief.models import Report
@@ -19,6 +18,7 @@ from dailybrief.publish.search import tokens
 from dailybrief.publish.site import build_site, entry_id
 from dailybrief.render import render_report
 from dailybrief.render.citations import strip_markers
+from render.chromecdp import Browser, find_chromium
 
 BASE = "https://news.example.org/daily/"
 SHOTS = os.environ.get("DAILYBRIEF_SCREENSHOTS")

@@ -265,7 +265,7 @@ def sitemap(site: Site) -> str:
     ns = "http://www.sitemaps.org/schemas/sitemap/0.9"
     ET.register_namespace("", ns)
     root = ET.Element(f"{{{ns}}}urlset")
-    pages = [("", None), ("tags/index.html", None), ("search.html", None)]
+    pages: list[tuple[str, str | None]] = [("", None), ("tags/index.html", None), ("search.html", None)]
     pages += [(e.path, e.report.date) for e in site.editions]
     pages += sorted({(p.relative_to(site.out).as_posix(), None) for p in site.result.pages
                      if p.parent.name == "tags" and p.name != "index.html"})

@@ -129,7 +129,7 @@ def start_run(store: Store, date: str, trigger: str, owner: str) -> int:
     with store.engine.begin() as conn:
         result = conn.execute(runs.insert().values(
             date=date, trigger=trigger, owner=owner, started=_iso(_now()), status="running"))
-        return int(result.inserted_primary_key[0])
+        return int(result.inserted_primary_key[0])  # type: ignore[index]  # an insert always has its key
 
 
 def finish_run(store: Store, run_id: int, status: str, stages: list[StageRecord],
