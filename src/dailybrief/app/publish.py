@@ -19,8 +19,8 @@ from ..store.runs import RunRecord, list_runs
 from .build import BuildRequest, build_day
 from .collect import collect
 from .context import Workspace
-from .review import mode as review_mode
 from .review import mark_published, require_approval
+from .review import mode as review_mode
 
 __all__ = [
     "DailyResult", "Delivery", "PublishResult", "RunRecord", "SiteResult", "daily", "daily_steps", "deliveries",
