@@ -27,8 +27,12 @@ _DEFAULT_PORTS = {"http": "80", "https": "443"}
 # like "exe.jpg"), and lone surrogates (not encodable: SQLite and every file writer reject them).
 # Terminals act on ESC and BEL sequences, so none of them may reach report.txt or the screen.
 CONTROL_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-# In a URL the same characters and spaces are percent-encoded instead of dropped.
-_UNSAFE_URL_CHAR = re.compile("[\x00-\x20\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# In a URL the same characters and every kind of space are percent-encoded instead of dropped
+# (a no-break space left at the end of a path would be stripped by the next pass).
+_UNSAFE_URL_CHAR = re.compile(
+    "[\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202a-\u202f\u205f\u2066-\u2069\u3000"
+    "\ud800-\udfff]"
+)
 
 
 def _percent(match: re.Match[str]) -> str:
