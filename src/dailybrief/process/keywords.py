@@ -29,5 +29,11 @@ class Terms:
         found |= {m.group(0).lower() for m in self._sensitive.finditer(text)}
         return found
 
+    def count(self, text: str) -> int:
+        """How many times the terms occur (each occurrence, not each distinct term)."""
+        return sum(1 for _ in self._insensitive.finditer(text)) + sum(
+            1 for _ in self._sensitive.finditer(text)
+        )
+
     def __bool__(self) -> bool:
         return bool(self.terms)
