@@ -21,7 +21,9 @@ class Terms:
                 escaped = escaped + r"(?![A-Za-z0-9])"
             parts.append(escaped)
         # Terms that are all lower case match any case; acronyms such as "AI" must match as written.
-        self._insensitive = re.compile("|".join(p for p, t in zip(parts, self.terms) if t.lower() == t) or r"(?!x)x", re.I)
+        self._insensitive = re.compile(
+            "|".join(p for p, t in zip(parts, self.terms) if t.lower() == t) or r"(?!x)x", re.I
+        )
         self._sensitive = re.compile("|".join(p for p, t in zip(parts, self.terms) if t.lower() != t) or r"(?!x)x")
 
     def find(self, text: str) -> set[str]:
@@ -31,9 +33,7 @@ class Terms:
 
     def count(self, text: str) -> int:
         """How many times the terms occur (each occurrence, not each distinct term)."""
-        return sum(1 for _ in self._insensitive.finditer(text)) + sum(
-            1 for _ in self._sensitive.finditer(text)
-        )
+        return sum(1 for _ in self._insensitive.finditer(text)) + sum(1 for _ in self._sensitive.finditer(text))
 
     def __bool__(self) -> bool:
         return bool(self.terms)

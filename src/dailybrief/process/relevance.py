@@ -42,9 +42,7 @@ class RelevanceResult:
     dropped: list[Dropped] = field(default_factory=list)
 
 
-def filter_relevant(
-    stories: list[Story], settings: Settings, embedder: TextEmbedder | None = None
-) -> RelevanceResult:
+def filter_relevant(stories: list[Story], settings: Settings, embedder: TextEmbedder | None = None) -> RelevanceResult:
     embedder = embedder or default_embedder()
     include = Terms(settings.relevance.include)
     section_terms = Terms([k for s in settings.sections for k in s.keywords])
@@ -78,9 +76,7 @@ def filter_relevant(
     return RelevanceResult(stories=kept, dropped=dropped)
 
 
-def _verdict(
-    title: str, text: str, sim: float, include: Terms, section_terms: Terms, exclude: Terms
-) -> str:
+def _verdict(title: str, text: str, sim: float, include: Terms, section_terms: Terms, exclude: Terms) -> str:
     """Why an item is off topic, or "" when it is on topic."""
     included = include.find(text)
     excluded = exclude.find(text)
