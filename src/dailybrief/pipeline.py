@@ -38,7 +38,7 @@ from .write.base import WriteContext, Writer
 from .write.draft import Draft
 from .write.extractive import language_warnings
 from .write.llm import make_writer, writer_warnings
-from .write.verify import verify_report
+from .write.checked import verified_report
 
 STAGES = ("select", "dedupe", "stories", "relevance", "rank", "sections", "write", "verify", "render")
 Progress = Callable[[str, str], None]  # (stage, "start" | "done")
@@ -184,6 +184,7 @@ class _Build:
             items_in_window=len(self.items),
             embedder=self.embedder,
         )
+        self.context = context
         self.draft = writer.write(self.placed, context)
         day = options.day.isoformat()
         self.report = build_report(self.draft, self.placed, self.settings, day, options.language, self.stats())
@@ -223,7 +224,9 @@ class _Build:
         """Every sentence checked against the items it cites; the report stored."""
         assert self.report is not None and self.deduped is not None
         known = {item.url: item for item in self.items} | {item.url: item for item in self.deduped.items}
-        self.report, _ = verify_report(self.report, known, keep_unsupported=self.options.keep_unsupported)
+        # emptied parts are rewritten extractively; nothing left → a one-line WriterError
+        self.report, _ = verified_report(
+            self.report, self.draft, self.placed, self.context, known, keep_unsupported=self.options.keep_unsupported)
         self.store.save_report(self.report)
 
     def render(self) -> None:

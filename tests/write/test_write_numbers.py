@@ -58,3 +58,39 @@ def test_a_bare_claim_matches_a_scaled_source_figure() -> None:
 
 def test_chinese_and_english_number_words() -> None:
     assert same_quantity(one("两倍于同等规模"), one("match Transformers twice their size"))
+
+
+@pytest.mark.parametrize(
+    ("claim", "source"),
+    [
+        # found by trying the verifier: one significant digit let a trillion state $852 billion
+        ("估值达 1 万亿美元", "valued at $852 billion"),
+        ("valued at $1 trillion", "valued at $852 billion"),
+        ("3 倍", "2.5x faster"),
+    ],
+)
+def test_rounding_may_not_change_a_figure_by_more_than_a_tenth(claim: str, source: str) -> None:
+    assert not same_quantity(one(claim), one(source))
+
+
+def test_rounding_within_a_tenth_still_passes() -> None:
+    assert same_quantity(one("估值约 0.85 万亿美元"), one("valued at $852 billion"))
+    assert same_quantity(one("$0.9 trillion"), one("valued at $852 billion"))
+
+
+@pytest.mark.parametrize(
+    ("claim", "source"),
+    [
+        ("128 layers", "achieving 128x compression"),  # found by trying the verifier
+        ("模型有 128 层", "achieving 128x compression"),
+        ("20 家公司", "grew 20% this year"),
+        ("47 companies", "raised $47 in fees"),
+    ],
+)
+def test_a_counted_claim_does_not_match_a_multiple_percentage_or_amount(claim: str, source: str) -> None:
+    assert not same_quantity(one(claim), one(source))
+
+
+def test_a_counted_claim_matches_a_count_across_languages() -> None:
+    assert same_quantity(one("模型有 128 层"), one("a model with 128 layers"))
+    assert same_quantity(one("128 layers"), one("128 transformer layers"))

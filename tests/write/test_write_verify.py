@@ -169,3 +169,76 @@ def test_number_words_and_chinese_institutions() -> None:
 def test_an_uncited_opening_sentence_is_not_merged_into_the_next() -> None:
     assert split_cited("This issue covers 3 stories. OpenAI is valued at $852 billion.[1]") == [
         "This issue covers 3 stories. ", "OpenAI is valued at $852 billion.[1]"]
+
+
+# --- hardening, each from a failure found by trying the verifier ----------------------------------
+
+def test_every_sentence_of_every_bundled_item_verifies_against_its_own_item() -> None:
+    import json
+    from pathlib import Path
+
+    from dailybrief.write.sentences import split_sentences
+    from dailybrief.write.verify import check_claims, source_text
+
+    sample = Path(__file__).resolve().parents[2] / "src" / "dailybrief" / "samples" / "2026-04-17.jsonl"
+    failures = []
+    for line in sample.read_text("utf-8").splitlines():
+        item = Item.model_validate(json.loads(line))
+        for sentence in [item.title, *split_sentences(item.text)]:
+            if reasons := check_claims(sentence, [source_text(item)]):
+                failures.append((sentence[:80], reasons))
+    assert failures == []
+
+
+def test_a_model_name_with_a_size_suffix_is_one_name() -> None:
+    from dailybrief.write.entities import entities
+    from dailybrief.write.verify import check_claims
+
+    sentence = "It outperforms the previous Qwen3 30B-A3B model across coding benchmarks."
+    assert "Qwen3 30B-A3B" in entities(sentence)
+    assert check_claims(sentence, [sentence]) == []
+
+
+DENIAL = Item(url="https://zh.example/turbo", title="TurboQuant 引用争议", published=WHEN, lang="zh",
+              content="TurboQuant 论文被质疑未充分引用 RaBitQ 的研究。谷歌回应称，此事与同期发布的 ResBM 等其他工作无关。")
+
+
+def denial_reasons(sentence: str) -> list[str]:
+    items = {**ITEMS, DENIAL.url: DENIAL}
+    r = report([], [sentence])
+    r.references[3] = r.references[3].model_copy(update={"url": DENIAL.url})
+    r.sections[1].stories[1].item_urls = [DENIAL.url]
+    _, result = verify_report(r, items)
+    return [x for f in result.findings for x in f.reasons]
+
+
+def test_a_name_the_item_mentions_only_in_a_denial_does_not_support_a_claim_about_it() -> None:
+    reasons = denial_reasons("ResBM 被质疑未充分引用 RaBitQ 的研究[4]。")
+    assert reasons == ["name 'ResBM' is mentioned in the cited items only in a denial"]
+    assert denial_reasons("TurboQuant 被质疑未充分引用 RaBitQ 的研究[4]。") == []
+    assert denial_reasons("谷歌称此事与 ResBM 无关[4]。") == []  # restating the denial is fine
+
+
+def test_unlisted_chinese_person_names_are_checked_or_reported_unchecked() -> None:
+    # the Chinese item does not name 李彦宏: checked and caught
+    assert any("李彦宏" in r for r in reasons_for("李彦宏质疑 Anthropic 的年化收入[2]。"))
+    # an English item cannot be searched for a Chinese-script name: reported as unchecked
+    r = report(["哈萨比斯认为 OpenAI 目前估值 8520 亿美元[1]。"], [])
+    _, result = verify_report(r, ITEMS)
+    assert result.findings == [] and result.as_stats()["unchecked"] == ["哈萨比斯"]
+
+
+def test_the_summary_may_cite_only_stories_left_in_the_report() -> None:
+    # the research section's only sentence is removed: its stories are no longer in the report
+    r = report(["OpenAI 目前估值 8520 亿美元[1]。"], ["ResBM 实现了 9999 倍激活压缩[3]。"],
+               summary="OpenAI 目前估值 8520 亿美元[1]。ResBM 来自 Macrocosmos[3]。")
+    cleaned, result = verify_report(r, ITEMS)
+    summary = [f for f in result.findings if f.where == "summary"]
+    assert len(summary) == 1 and "not a source of a story" in summary[0].reasons[0]
+    assert cleaned.summary == "OpenAI 目前估值 8520 亿美元[1]。"
+
+
+def test_parts_left_empty_are_reported() -> None:
+    r = report(["OpenAI 估值 9520 亿美元[1]。"], ["ResBM 实现了 128 倍激活压缩[3]。"], summary="OpenAI 估值 9520 亿美元[1]。")
+    _, result = verify_report(r, ITEMS)
+    assert result.empty == ["section 1", "summary"]

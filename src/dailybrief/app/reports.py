@@ -32,7 +32,9 @@ def verify_file(
     report = load_report(report_file)
     with ws.store() as store:
         items = store.items_by_url(cited_urls(report))
-    cleaned, result = verify_report(report, items, keep_unsupported=keep_unsupported)
+    from ..process.embed import default_embedder
+
+    cleaned, result = verify_report(report, items, keep_unsupported=keep_unsupported, embedder=default_embedder())
     if write:
         write.write_text(cleaned.model_dump_json(indent=2), "utf-8")
     return VerifyOutcome(cleaned, result, write)

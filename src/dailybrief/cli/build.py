@@ -149,7 +149,12 @@ def verify(
     say(f"{result.supported}/{result.sentences} sentences supported, {len(result.findings)} findings")
     if outcome.written:
         say(outcome.written)
-    if result.findings:
+    for part in result.empty:
+        say(f"{part}: no supported sentence left")
+    hollow = not result.sentences and bool(outcome.report.sections)
+    if hollow:
+        say("the report has sections but no sentence to verify")
+    if result.findings or result.empty or hollow:
         raise typer.Exit(1)
 
 

@@ -70,7 +70,10 @@ STOP = {
 
 _LATIN = re.compile(
     r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*(?:[-.&'’][A-Za-z0-9]+)*"
-    r"(?:\s?\d+(?:\.\d+)*(?![\d.]*\s*(?:%|％|倍|x\b|亿|万|千|billion|million|美元|年|月|日)))?"
+    # a version or size that belongs to the name: "Opus 4.7", "Qwen3 30B-A3B" (whole, so that
+    # "Qwen3 30B-A3B" is not read as the name "Qwen3 30")
+    r"(?:\s?\d+(?:\.\d+)*[A-Za-z]*\d*(?:-[A-Za-z0-9]+)+"
+    r"|\s?\d+(?:\.\d+)*(?![\d.A-Za-z]|\s*(?:%|％|倍|x\b|亿|万|千|billion|million|美元|年|月|日)))?"
 )
 
 
@@ -103,6 +106,7 @@ def _is_name(token: str, at_start: bool) -> bool:
 # that is part of the name (南洋理工大学, 谷歌研究院, 智源研究院, 上海人工智能实验室).
 _ZH_INSTITUTION = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:大学|学院|研究院|研究所|实验室)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_SUFFIXES = ("大学", "学院", "研究院", "研究所", "实验室")
 
 
 def entity_spans(sentence: str) -> list[tuple[int, str]]:
@@ -181,11 +185,64 @@ def mentions(source_text: str, name: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=1)
+def _posseg():  # jieba's part-of-speech tagger; loading its dictionary takes a second
+    import logging
+
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.ERROR)
+    return jieba.posseg
+
+
+def chinese_person_and_org_names(sentence: str) -> list[str]:
+    """Chinese-script names of people and organisations beyond the alias table, by jieba's
+    part-of-speech tags (nr* person, nt organisation); adjacent name tokens are one name
+    ("哈萨" + "比斯")."""
+    if not _CJK.search(sentence):
+        return []
+    rest = sentence
+    for name in _chinese_names():
+        rest = rest.replace(name, " " * len(name))
+    names, current = [], ""
+    for word, flag in _posseg().cut(rest):
+        if (flag.startswith("nr") or flag == "nt") and _CJK.search(word):
+            current += word
+            continue
+        if len(current) >= 2:
+            names.append(current)
+        current = ""
+    if len(current) >= 2:
+        names.append(current)
+    # institutions (…大学, …研究院) are checked by their stem (`institutions`)
+    return [n for n in dict.fromkeys(names) if not n.endswith(_SUFFIXES)]
+
+
+def check_chinese_names(sentence: str, sources: list[str]) -> tuple[list[str], list[str]]:
+    """(missing, unchecked) Chinese person and organisation names of `sentence`: missing when
+    every cited item is Chinese and none carries the name; unchecked when it is not found and
+    some cited item is in another script (a transliteration cannot be checked there)."""
+    missing, unchecked = [], []
+    for name in chinese_person_and_org_names(sentence):
+        if any(name in s for s in sources):
+            continue
+        if sources and all(is_chinese_text(s) for s in sources):
+            missing.append(name)
+        else:
+            unchecked.append(name)
+    return missing, unchecked
+
+
 def unsupported_names(sentence: str, source_text: str, sources: list[str] | None = None) -> list[str]:
     """The names of `sentence` that `source_text` does not mention. With `sources` (the cited
-    items' texts) all in Chinese, Chinese institution names are checked too; a name translated
-    from an English source cannot be checked this way, so then they are not."""
+    items' texts) all in Chinese, Chinese institution, person and organisation names are checked
+    too; a name translated from an English source cannot be checked this way, so then they are
+    not (`check_chinese_names` reports them as unchecked)."""
     missing = [name for name in entities(sentence) if not mentions(source_text, name)]
     if sources and all(is_chinese_text(s) for s in sources):
         missing += [n for n in institutions(sentence) if not any(mentions_institution(s, n) for s in sources)]
+        found = set(missing)
+        missing += [n for n in check_chinese_names(sentence, sources)[0]
+                    if n not in found and not any(n in m or m in n for m in found)]
     return missing

@@ -77,6 +77,9 @@ class Quantity:
     unit: str | None
     text: str
     precision: float = 1.0  # the place of the last significant digit, in base units
+    # a bare number's counted thing ("layers" of "128 layers", "层" of "128 层"): such a claim
+    # is not a percentage, a multiple or an amount of money
+    noun: str = ""
 
     def __str__(self) -> str:
         return self.text
@@ -149,6 +152,7 @@ def quantities(text: str, *, names_are_numbers: bool = False) -> list[Quantity]:
         elif hit := _match_word(text, pos, _CURRENCY_WORDS):
             pos = hit[2]  # "$5 USD", "US$ 30 dollars"
 
+        noun = _noun_after(text, pos) if unit is None else ""
         if unit is None and not names_are_numbers and scale == 1.0 and _is_name_part(text, start):
             continue
         if unit is None and scale == 1.0 and re.match(r"[A-Za-z]", text[pos : pos + 1]):
@@ -156,10 +160,31 @@ def quantities(text: str, *, names_are_numbers: bool = False) -> list[Quantity]:
             if not names_are_numbers:
                 continue
         found.append(
-            Quantity(value * scale, unit, text[start:pos].strip(), _precision(decimals, scale))
+            Quantity(value * scale, unit, text[start:pos].strip(), _precision(decimals, scale), noun)
         )
     found.extend(_word_quantities(text))
     return found
+
+
+_NOT_NOUNS = {
+    "and", "or", "to", "the", "of", "in", "on", "at", "for", "from", "with", "than", "per", "by",
+    "as", "is", "are", "was", "were", "has", "had", "have", "will", "that", "which", "who", "into",
+    "over", "under", "more", "less", "out", "up", "its", "their", "after", "before", "while", "but",
+}
+_NOT_ZH_NOUNS = set("的和与及至到或是在为了而也都就从比约余多")
+_EN_NOUN = re.compile(r"\s*(?:-\s*)?([A-Za-z]{3,})")
+
+
+def _noun_after(text: str, pos: int) -> str:
+    """The counted thing right after a bare number: an English word ("layers") or a Chinese
+    measure word or noun ("层", "个"), else ""."""
+    match = _EN_NOUN.match(text, pos)
+    if match and match.group(1).lower() not in _NOT_NOUNS:
+        return match.group(1).lower()
+    rest = text[pos:].lstrip(" ")
+    if rest[:1] and "\u4e00" <= rest[0] <= "\u9fff" and rest[0] not in _NOT_ZH_NOUNS:
+        return rest[0]
+    return ""
 
 
 _ZH_TIMES = re.compile(r"([一二两三四五六七八九十])倍")
@@ -209,13 +234,18 @@ def same_quantity(claim: Quantity, source: Quantity) -> bool:
     """Whether a figure in a sentence states `source`: the same unit (a bare claim matches any
     unit) and the same value up to the rounding either side was written with."""
     if claim.unit is None:
-        units_ok = True
+        # a counted thing ("128 layers") is not a multiple or a percentage ("128x compression")
+        units_ok = not claim.noun or source.unit in SOFT_UNITS
     else:
         units_ok = _units_agree(claim.unit, source.unit)
     if not units_ok:
         return False
+    difference = abs(claim.value - source.value)
+    exact = 1e-9 * max(1.0, abs(source.value))
     tolerance = 0.5 * max(claim.precision, source.precision)
-    return abs(claim.value - source.value) <= tolerance + 1e-9 * max(1.0, abs(source.value))
+    # A claim may round its source but not move it by more than a tenth: "$1 trillion" does not
+    # state "$852 billion" although one significant digit would allow it.
+    return difference <= exact or (difference <= tolerance + exact and difference <= 0.1 * abs(source.value))
 
 
 def find_unsupported(claims: list[Quantity], pool: list[Quantity]) -> list[Quantity]:
