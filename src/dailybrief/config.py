@@ -141,10 +141,21 @@ class ModelPrice(_Strict):
     output: float = Field(0.0, ge=0)
 
 
+class LocalModelSettings(_Strict):
+    """The in-process GGUF model of `--writer local` (see [llm.local] in the config)."""
+
+    model_path: str = Field("", description="A GGUF file [default: the model `dailybrief model install` put in HOME/models].")
+    n_ctx: int = Field(8192, ge=512, le=262144, description="Context size in tokens.")
+    threads: int = Field(2, ge=1, le=256, description="CPU threads.")
+    temperature: float = Field(0.1, ge=0, le=2)
+    max_output_tokens: int = Field(1024, ge=64, le=32768, description="Most tokens of one answer.")
+    item_chars: int = Field(900, ge=100, description="Characters of each item's text the model reads.")
+
+
 class LLMSettings(_Strict):
     """The writer backend and the OpenAI-compatible endpoint (see [llm] in the config)."""
 
-    backend: Literal["extractive", "openai"] = Field("extractive", description="Writer backend.")
+    backend: Literal["extractive", "openai", "local"] = Field("extractive", description="Writer backend.")
     base_url: str = Field("https://api.openai.com/v1", description="Chat Completions endpoint root.")
     model: str = Field("gpt-4o-mini", description="Model name sent with every request.")
     api_key_env: str = Field("OPENAI_API_KEY", description="Environment variable holding the API key.")
@@ -160,6 +171,7 @@ class LLMSettings(_Strict):
     )
     json_mode: bool = Field(True, description="Send response_format json_object.")
     prices: dict[str, ModelPrice] = Field(default_factory=dict)
+    local: LocalModelSettings = Field(default_factory=LocalModelSettings)
 
     @field_validator("api_key_env")
     @classmethod

@@ -6,8 +6,8 @@ The responder never invents anything: briefs are sentences of the items (or, in 
 reports, a Chinese frame around an English item's title), sections and summaries are those
 facts rearranged — so its reports pass the verifier, and what it answers is predictable.
 A section of three or more stories is answered as a numbered list (layout "list", one entry per
-story with its title as the lead), a smaller one as prose. Paragraphs are text with inline [n]
-marks, as the prompts ask.
+story with its title as the lead), a smaller one as prose. Paragraphs are sentences, each with
+its source numbers, as the prompts ask.
 
 It cannot translate. In an English report, a source with no English sentence is answered with a
 stand-in for a translation of its first two sentences (`stand_in`): an English sentence that
@@ -120,22 +120,6 @@ def _facts_of(header: tuple[str, str], body: list[str], language: str, cite: obj
     return [{"text": stand_in(s), **cite} for s in sentences[:2]]
 
 
-def _inline(sentences: list[dict], language: str) -> str:
-    """Sentences as one text with [n] marks after each, as the prompts ask."""
-    out = ""
-    for s in sentences:
-        text = s["text"].strip()
-        if not re.search(r"[。！？；.!?]$", text):
-            text += "。" if _is_zh(text) else "."
-        marks = "".join(f"[{n}]" for n in s["cite"])
-        if text[-1] in "。！？；":
-            piece = text[:-1] + marks + text[-1]
-        else:
-            piece = text + marks
-        out += piece if not out or out[-1] in "。！？；" else " " + piece
-    return out
-
-
 def _lead(title: str, language: str, index: int) -> str:
     from dailybrief.write.entities import entities
 
@@ -206,9 +190,9 @@ def _section(user: str, language: str) -> dict:
     headline = headline if len(headline) <= 160 else theme
     written = [(i + 1, t, sentences) for i, (t, sentences) in enumerate(entries) if sentences]
     if len(written) >= 3:
-        paragraphs = [{"lead": _lead(t, language, i), "text": _inline(ss, language)} for i, t, ss in written]
+        paragraphs = [{"lead": _lead(t, language, i), "sentences": _structured(ss)} for i, t, ss in written]
         return {"headline": headline, "layout": "list", "paragraphs": paragraphs}
-    paragraphs = [{"lead": None, "text": _inline(ss, language)} for _, _, ss in written][:4]
+    paragraphs = [{"lead": None, "sentences": _structured(ss)} for _, _, ss in written][:4]
     return {"headline": headline, "layout": "prose", "paragraphs": paragraphs}
 
 
@@ -220,14 +204,21 @@ def _summary(user: str, language: str) -> dict:
         elif take and (match := _FACT.match(line)):
             out.append({"text": match.group(1), "cite": [int(n) for n in match.group(2).split(",")]})
             take = False
-    return {"title": "今日要点" if language == "zh" else "Today's threads", "summary": _inline(out[:4], language)}
+    return {"title": "今日要点" if language == "zh" else "Today's threads", "sentences": _structured(out[:4])}
+
+
+def _structured(sentences: list[dict]) -> list[dict]:
+    """Sentences with their source numbers, as the prompts ask."""
+    return [{"text": s["text"].strip(), "sources": s["cite"]} for s in sentences]
 
 
 def respond(messages: list[dict[str, str]]) -> str:
     """A valid answer to any of our prompts, built from the prompt."""
     if len(messages) < 2:
         return json.dumps({"ok": True})
-    system, user = messages[0]["content"], messages[1]["content"]
+    # the question: the last user turn that is not a repair (a worked example comes before it)
+    system = messages[0]["content"]
+    user = [m["content"] for m in messages[1:] if m["role"] == "user" and not m["content"].startswith("Your reply")][-1]
     language = "zh" if "Chinese" in system else "en"
     if system.startswith("TASK: brief"):
         answer = _brief(user, language)
@@ -252,9 +243,12 @@ class FakeModel:
     endpoint: str = "fake://chat"
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def complete(self, messages: list[dict[str, str]]) -> Completion:
+    schemas: list[Any] = field(default_factory=list)
+
+    def complete(self, messages: list[dict[str, str]], schema: dict[str, Any] | None = None) -> Completion:
         with self.lock:
             self.calls.append(messages)
+            self.schemas.append(schema)
             canned = self.script.popleft() if self.script else None
         text = canned(messages) if callable(canned) else canned if canned is not None else respond(messages)
         finish = "stop"
@@ -276,6 +270,8 @@ class Reply:
     body: str | None = None  # the raw body, overriding everything
     finish_reason: str = "stop"
     delay: float = 0.0
+    message: dict[str, Any] | None = None  # the raw message of a 200 (non-string content, reasoning_content)
+    usage: Any = "count"  # the usage object of a 200: "count" = real counts, None = left out, else as given
 
 
 class ChatServer:
@@ -288,6 +284,8 @@ class ChatServer:
         self.prompt_tokens = 0
         self.completion_tokens = 0
         self.responder = responder
+        # a provider's own rule about requests: a Reply (e.g. a 400) for a body it refuses
+        self.reject: Callable[[dict[str, Any]], Reply | None] | None = None
         self.lock = threading.Lock()
         server = self
 
@@ -301,7 +299,8 @@ class ChatServer:
                 body = json.loads(raw)
                 with server.lock:
                     server.requests.append((dict(self.headers), body))
-                    reply = server.script.popleft() if server.script else Reply()
+                    refused = server.reject(body) if server.reject else None
+                    reply = refused or (server.script.popleft() if server.script else Reply())
                 if reply.delay:
                     time.sleep(reply.delay)
                 if self.path != "/v1/chat/completions":
@@ -317,13 +316,18 @@ class ChatServer:
                     with server.lock:
                         server.prompt_tokens += tokens_in
                         server.completion_tokens += tokens_out
-                    payload = json.dumps({
+                    answer = {
                         "id": "chatcmpl-test", "object": "chat.completion", "model": body["model"],
-                        "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
+                        "choices": [{"index": 0, "message": reply.message or {"role": "assistant", "content": content},
                                      "finish_reason": reply.finish_reason}],
                         "usage": {"prompt_tokens": tokens_in, "completion_tokens": tokens_out,
                                   "total_tokens": tokens_in + tokens_out},
-                    }, ensure_ascii=False)
+                    }
+                    if reply.usage != "count":
+                        answer["usage"] = reply.usage
+                        if reply.usage is None:
+                            del answer["usage"]
+                    payload = json.dumps(answer, ensure_ascii=False)
                 data = payload.encode("utf-8")
                 try:
                     self.send_response(reply.status)

@@ -135,7 +135,8 @@ def test_off_task_prose_gets_one_repair(server: ChatServer) -> None:
     server.script.append(Reply(content="Sure! Here is a lovely summary of the news for you."))
     draft = MapReduceWriter(client(server), concurrency=1).write(sections()[:1], context())
     repair = server.requests[1][1]["messages"]
-    assert [m["role"] for m in repair] == ["system", "user", "assistant", "user"]
+    # system, the worked example (user, assistant), the question, the answer, the repair
+    assert [m["role"] for m in repair] == ["system", "user", "assistant", "user", "assistant", "user"]
     assert "prose, not a JSON object" in repair[-1]["content"]
     assert draft.notes["repairs"] == 1 and draft.notes["fallbacks"] == []
 

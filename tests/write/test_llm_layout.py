@@ -44,7 +44,7 @@ def test_the_loopback_model_writes_a_numbered_story_list(monkeypatch) -> None:
         settings = LLMSettings(backend="openai", base_url=server.base_url, model="m", api_key_env="NO_SUCH_KEY_ENV")
         draft = MapReduceWriter(ChatClient(settings)).write(research(), context())
         section_request = next(b for _, b in server.requests if b["messages"][0]["content"].startswith("TASK: section"))
-    system, user = (m["content"] for m in section_request["messages"])
+    system, _example, _answer, user = (m["content"] for m in section_request["messages"])
     assert '"list"' in system and '"lead"' in system and "Length: about 500 Chinese characters" in user
     section = draft.sections[0]
     assert section.layout == "list" and [p.lead for p in section.paragraphs] == [t for t, _ in TEXTS]
@@ -80,7 +80,7 @@ def test_invalid_lists_get_one_repair_that_says_why() -> None:
         model = FakeModel(script=deque([canned]))
         draft = MapReduceWriter(model, concurrency=1).write(sections, context())
         repair = model.calls[1]
-        assert [m["role"] for m in repair] == ["system", "user", "assistant", "user"]
+        assert [m["role"] for m in repair] == ["system", "user", "assistant", "user", "assistant", "user"]
         assert problem in repair[-1]["content"], repair[-1]["content"]
         assert draft.notes["repairs"] == 1 and draft.notes["fallbacks"] == []
 

@@ -58,6 +58,11 @@ class LLMCache:
         with self.engine.begin() as conn:
             conn.execute(statement)
 
+    def discard(self, endpoint: str, model: str, prompt_hash: str) -> None:
+        """Forget one answer (the writer could not use it: it is asked again next time)."""
+        with self.engine.begin() as conn:
+            conn.execute(delete(llm_cache).where(llm_cache.c.key == cache_key(endpoint, model, prompt_hash)))
+
     def count(self) -> int:
         with self.engine.connect() as conn:
             return conn.execute(select(func.count()).select_from(llm_cache)).scalar_one()

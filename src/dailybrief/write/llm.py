@@ -34,15 +34,17 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from pydantic import BaseModel, Field, ValidationError, model_validator
+from pydantic import AliasChoices, BaseModel, Field, ValidationError, model_validator
 
 from ..config import ModelPrice
 from ..models import Item, Section, Story
 from .base import WriteContext
 from .draft import Draft, DraftParagraph, DraftSection, DraftSentence
+from .examples import example
 from .extractive import ExtractiveWriter, pick_sentences
 from .openai_compat import Completion, LLMError, LLMSetupError, Usage, estimate_tokens
 from .sentences import bigrams, overlap, split_sentences
+from .zh_figures import with_chinese_figures
 
 LANGUAGES = {"zh": "Simplified Chinese (简体中文); keep names of products and companies as written", "en": "English"}
 REPEAT = 0.7  # bigram Jaccard above which a sentence of a later item repeats an earlier one
@@ -56,7 +58,7 @@ class ChatModel(Protocol):
     model: str
     endpoint: str
 
-    def complete(self, messages: list[dict[str, str]]) -> Completion: ...
+    def complete(self, messages: list[dict[str, str]], schema: dict[str, Any] | None = None) -> Completion: ...
 
 
 class AnswerError(ValueError):
@@ -76,14 +78,16 @@ class BriefAnswer(BaseModel):
 
 
 class SentenceOut(BaseModel):
+    """One sentence and the numbers of the sources it states (`sources`; `cite` accepted)."""
+
     text: str = Field(min_length=2)
-    cite: list[int] = Field(min_length=1)
+    cite: list[int] = Field(min_length=1, validation_alias=AliasChoices("sources", "cite"))
 
 
 class ParagraphOut(BaseModel):
-    """A paragraph as `text` with inline [n] marks after each sentence (what we ask for: it
-    costs a model about one token per citation), or as `sentences` with `cite` lists (accepted
-    too). `lead` is the bold lead-in of a list entry."""
+    """A paragraph as `sentences`, each with its `sources` — what we ask for: the code renders
+    the [n] marks, which small models drop or misplace. Text with inline [n] marks (what larger
+    models sometimes send anyway) is accepted too. `lead` is the bold lead-in of a list entry."""
 
     lead: str | None = None
     text: str | None = None
@@ -92,7 +96,7 @@ class ParagraphOut(BaseModel):
     @model_validator(mode="after")
     def _one_form(self) -> ParagraphOut:
         if not (self.text and self.text.strip()) and not self.sentences:
-            raise ValueError("a paragraph needs text with [n] marks")
+            raise ValueError("a paragraph needs sentences, each with its sources")
         return self
 
 
@@ -104,7 +108,49 @@ class SectionAnswer(BaseModel):
 
 class SummaryAnswer(BaseModel):
     title: str = ""
-    summary: str | list[SentenceOut] = Field(min_length=1)
+    sentences: list[SentenceOut] | None = None
+    summary: str | list[SentenceOut] | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> SummaryAnswer:
+        if not self.sentences and not self.summary:
+            raise ValueError("the summary needs sentences, each with its sources")
+        return self
+
+    @property
+    def body(self) -> str | list[SentenceOut]:
+        return self.sentences or self.summary or []
+
+
+def _sentences_schema(numbers: list[int]) -> dict[str, Any]:
+    sources = {"type": "array", "items": {"type": "integer", "enum": numbers or [1]}, "minItems": 1}
+    return {"type": "array", "minItems": 1, "items": {
+        "type": "object", "properties": {"text": {"type": "string"}, "sources": sources},
+        "required": ["text", "sources"], "additionalProperties": False}}
+
+
+def section_schema(numbers: list[int]) -> dict[str, Any]:
+    """The JSON schema of a section answer; `sources` limited to the given numbers."""
+    paragraph = {"type": "object", "properties": {
+        "lead": {"type": ["string", "null"]}, "sentences": _sentences_schema(numbers)},
+        "required": ["lead", "sentences"], "additionalProperties": False}
+    return {"type": "object", "properties": {
+        "headline": {"type": "string"}, "layout": {"type": "string", "enum": ["prose", "list"]},
+        "paragraphs": {"type": "array", "items": paragraph, "minItems": 1, "maxItems": 6}},
+        "required": ["headline", "layout", "paragraphs"], "additionalProperties": False}
+
+
+def summary_schema(numbers: list[int]) -> dict[str, Any]:
+    return {"type": "object", "properties": {"title": {"type": "string"}, "sentences": _sentences_schema(numbers)},
+            "required": ["title", "sentences"], "additionalProperties": False}
+
+
+def brief_schema(letters: list[str]) -> dict[str, Any]:
+    fact = {"type": "object", "properties": {
+        "text": {"type": "string"}, "items": {"type": "array", "items": {"type": "string", "enum": letters}, "minItems": 1}},
+        "required": ["text", "items"], "additionalProperties": False}
+    return {"type": "object", "properties": {"facts": {"type": "array", "items": fact, "minItems": 1, "maxItems": 8}},
+            "required": ["facts"], "additionalProperties": False}
 
 
 # --- prompts ----------------------------------------------------------------------------------
@@ -127,6 +173,9 @@ def parse_answer(completion: Completion, schema: type[BaseModel]) -> Any:
     """The JSON object in an answer, validated; `AnswerError` says what is wrong with it."""
     if completion.truncated:
         raise AnswerError("it was cut off at the length limit; give a shorter answer.")
+    if completion.finish_reason != "stop":
+        # a cut-off answer may come back as clean-looking JSON that is not what was generated
+        raise AnswerError(f"it ended with finish_reason {completion.finish_reason!r}, not 'stop'.")
     text = completion.text.strip()
     start, end = text.find("{"), text.rfind("}")
     if start < 0 or end <= start:
@@ -231,9 +280,10 @@ def _letters(n: int) -> list[str]:
     return [chr(ord("a") + i) if i < 26 else f"a{i}" for i in range(n)]
 
 
-def _item_blocks(story: Story, labels: list[str] | None = None) -> tuple[str, dict[str, str]]:
+def _item_blocks(story: Story, labels: list[str] | None = None, language: str = "") -> tuple[str, dict[str, str]]:
     """The items of a story as prompt text, repeats sent once; and label → URL. Labels are
-    letters (a brief) or the section's source numbers (a section written from its items)."""
+    letters (a brief) or the section's source numbers (a section written from its items). For
+    a Chinese report the figures are written in Chinese units first (`zh_figures`)."""
     seen: list[set[str]] = []
     blocks, by_label = [], {}
     for label, item in zip(labels or _letters(len(story.items)), story.items):
@@ -246,7 +296,8 @@ def _item_blocks(story: Story, labels: list[str] | None = None) -> tuple[str, di
             seen.append(grams)
             kept.append(sentence)
         body = " ".join(kept) if item.lang != "zh" else "".join(kept)
-        blocks.append(f"[{label}] {item.source} · {item.title}\n{body}".rstrip())
+        block = f"[{label}] {item.source} · {item.title}\n{body}".rstrip()
+        blocks.append(with_chinese_figures(block) if language == "zh" else block)
     return "\n".join(blocks), by_label
 
 
@@ -284,6 +335,7 @@ class MapReduceWriter:
         token_budget: int = 200_000,
         concurrency: int = 4,
         direct_tokens: int = 6000,
+        use_schema: bool = True,
     ):
         self.model = model
         self.prices = prices or {}
@@ -292,26 +344,57 @@ class MapReduceWriter:
         self.token_budget = token_budget
         self.concurrency = concurrency
         self.direct_tokens = direct_tokens
+        self.use_schema = use_schema
         self.repairs = 0
+        self.outcomes = {"valid_first": 0, "valid_after_repair": 0, "failed": 0}
 
     # -- one question, one repair ------------------------------------------------------------
 
-    def _ask(self, system: str, user: str, schema: type[BaseModel], check: Any = None) -> Any:
-        messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
-        completion = self.model.complete(messages)
+    def _complete(self, messages: list[dict[str, str]], json_schema: dict[str, Any] | None) -> Completion:
+        if json_schema is not None and self.use_schema:
+            return self.model.complete(messages, schema=json_schema)
+        return self.model.complete(messages)
+
+    def _ask(
+        self, system: str, user: str, schema: type[BaseModel], check: Any = None,
+        json_schema: dict[str, Any] | None = None, example: tuple[str, str] | None = None,
+    ) -> Any:
+        """The validated answer to one question (one worked example as a prior turn); one
+        repair that says what was wrong. Unusable answers are discarded from the cache."""
+        messages = [{"role": "system", "content": system}]
+        if example:
+            messages += [{"role": "user", "content": example[0]}, {"role": "assistant", "content": example[1]}]
+        messages.append({"role": "user", "content": user})
+        completion = self._complete(messages, json_schema)
         try:
             answer = parse_answer(completion, schema)
             if check:
                 check(answer)
+            self.outcomes["valid_first"] += 1
             return answer
         except AnswerError as problem:
+            self._discard(completion)
             self.repairs += 1
             repair = self.prompts["repair"].safe_substitute(problem=str(problem))
             messages += [{"role": "assistant", "content": completion.text}, {"role": "user", "content": repair}]
-            answer = parse_answer(self.model.complete(messages), schema)
-            if check:
-                check(answer)
+            second = self._complete(messages, json_schema)
+            try:
+                if second.text.strip() == completion.text.strip():
+                    raise AnswerError(f"the repair came back unchanged ({problem})")
+                answer = parse_answer(second, schema)
+                if check:
+                    check(answer)
+            except AnswerError:
+                self._discard(second)
+                self.outcomes["failed"] += 1
+                raise
+            self.outcomes["valid_after_repair"] += 1
             return answer
+
+    def _discard(self, completion: Completion) -> None:
+        discard = getattr(self.model, "discard", None)
+        if discard is not None:
+            discard(completion)
 
     def _fallback(self, reason: str) -> None:
         if self.strict:
@@ -320,7 +403,7 @@ class MapReduceWriter:
     # -- stages --------------------------------------------------------------------------------
 
     def _brief(self, story: Story, context: WriteContext) -> _Brief:
-        blocks, letters = _item_blocks(story)
+        blocks, letters = _item_blocks(story, language=context.language)
         system = self.prompts["brief.system"].safe_substitute(language=LANGUAGES[context.language])
         user = self.prompts["brief.user"].safe_substitute(story=story.title, items=blocks)
 
@@ -331,7 +414,8 @@ class MapReduceWriter:
                 _check_language(fact.text, context.language)
 
         try:
-            answer = self._ask(system, user, BriefAnswer, check)
+            answer = self._ask(system, user, BriefAnswer, check, json_schema=brief_schema(list(letters)),
+                               example=example("brief", context.language))
             facts = [(f.text, [letters[x] for x in f.items if x in letters]) for f in answer.facts]
             return _Brief(story, facts)
         except (AnswerError, LLMError) as exc:
@@ -352,11 +436,12 @@ class MapReduceWriter:
             lines.append(story_line(index + 1, story, briefs is None))
             if briefs is None:
                 labels = [str(numbers.setdefault(it.url, len(numbers) + 1)) for it in story.items]
-                lines.append(_item_blocks(story, labels)[0])
+                lines.append(_item_blocks(story, labels, context.language)[0])
             else:
                 for text, urls in briefs[index].facts:
                     cites = [numbers.setdefault(u, len(numbers) + 1) for u in urls]
-                    lines.append(f"- {text} [{','.join(map(str, cites))}]")
+                    fact = with_chinese_figures(text) if context.language == "zh" else text
+                    lines.append(f"- {fact} [{','.join(map(str, cites))}]")
             for item in story.items:
                 if item.url in numbers:
                     story_of.setdefault(numbers[item.url], index)
@@ -372,8 +457,7 @@ class MapReduceWriter:
 
         def check(answer: SectionAnswer) -> None:
             paragraphs = [
-                (p.lead, cited_sentences(p.text if p.text and p.text.strip() else p.sentences or [],
-                                         set(by_number), context.language))
+                (p.lead, cited_sentences(p.sentences or p.text or "", set(by_number), context.language))
                 for p in answer.paragraphs
             ]
             _check_language(answer.headline, context.language)
@@ -381,7 +465,8 @@ class MapReduceWriter:
             written.update(paragraphs=paragraphs, order=order)
 
         try:
-            answer = self._ask(system, user, SectionAnswer, check)
+            answer = self._ask(system, user, SectionAnswer, check, json_schema=section_schema(sorted(by_number)),
+                               example=example("section", context.language))
         except (AnswerError, LLMError) as exc:
             if isinstance(exc, LLMSetupError):
                 raise
@@ -418,10 +503,11 @@ class MapReduceWriter:
         written: list[tuple[str, list[int]]] = []
 
         def check(answer: SummaryAnswer) -> None:
-            written[:] = cited_sentences(answer.summary, set(by_number), context.language)
+            written[:] = cited_sentences(answer.body, set(by_number), context.language)
 
         try:
-            answer = self._ask(system, user, SummaryAnswer, check)
+            answer = self._ask(system, user, SummaryAnswer, check, json_schema=summary_schema(sorted(by_number)),
+                               example=example("summary", context.language))
         except (AnswerError, LLMError) as exc:
             if isinstance(exc, LLMSetupError):
                 raise
@@ -516,6 +602,7 @@ class MapReduceWriter:
             "model": self.model.model,
             **usage.as_dict(),
             "repairs": self.repairs,
+            "answers": dict(self.outcomes),
             "seconds": round(time.perf_counter() - started, 3),
             "estimated_cost_usd": round(cost, 6),
             "fallbacks": fallbacks,

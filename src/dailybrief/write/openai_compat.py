@@ -25,8 +25,10 @@ import email.utils
 import hashlib
 import ipaddress
 import json
+import math
 import os
 import random
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -64,6 +66,7 @@ class Completion:
     output_tokens: int
     finish_reason: str = "stop"
     cached: bool = False
+    key: str = ""  # the cache key of the request (`ChatClient.discard` forgets an unusable answer)
 
     @property
     def truncated(self) -> bool:
@@ -163,6 +166,9 @@ class ChatClient:
         self.cache = cache
         self.refresh = refresh
         self.usage = Usage()
+        # learnt from the endpoint's 400s: it refuses response_format / wants max_completion_tokens
+        self._no_response_format = False
+        self._length_field = "max_tokens"
         self._sleep = sleep
         self._slots = threading.Semaphore(settings.concurrency)
         headers = {"Content-Type": "application/json", "User-Agent": "dailybrief/0.1"}
@@ -181,31 +187,39 @@ class ChatClient:
     def __repr__(self) -> str:  # never shows the key
         return f"ChatClient(endpoint={self.endpoint!r}, model={self.model!r})"
 
-    def payload(self, messages: list[dict[str, str]]) -> dict[str, Any]:
+    def payload(self, messages: list[dict[str, str]], schema: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The request body. With `schema` (a JSON schema of the answer) and json_mode, the
+        answer is constrained to it (`response_format` json_schema); without, to JSON."""
         body: dict[str, Any] = {
             "model": self.model,
             "messages": messages,
             "temperature": self.settings.temperature,
-            "max_tokens": self.settings.max_output_tokens,
+            self._length_field: self.settings.max_output_tokens,
         }
-        if self.settings.json_mode:
-            body["response_format"] = {"type": "json_object"}
+        if self.settings.json_mode and not self._no_response_format:
+            if schema is not None:
+                body["response_format"] = {
+                    "type": "json_schema", "json_schema": {"name": "answer", "strict": True, "schema": schema},
+                }
+            else:
+                body["response_format"] = {"type": "json_object"}
         return body
 
     def prompt_hash(self, body: dict[str, Any]) -> str:
         canonical = json.dumps({k: v for k, v in body.items() if k != "model"}, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
-    def complete(self, messages: list[dict[str, str]]) -> Completion:
-        body = self.payload(messages)
+    def complete(self, messages: list[dict[str, str]], schema: dict[str, Any] | None = None) -> Completion:
+        body = self.payload(messages, schema)
         digest = self.prompt_hash(body)
         if self.cache is not None and not self.refresh:
             hit = self.cache.get(self.endpoint, self.model, digest)
             if hit is not None:
                 self.usage.add(cache_hits=1)
-                return Completion(hit.text, hit.input_tokens, hit.output_tokens, cached=True)
-        completion = self._post(body)
-        if self.cache is not None:
+                return Completion(hit.text, hit.input_tokens, hit.output_tokens, cached=True, key=digest)
+        completion = self._post_adapting(body)
+        completion.key = digest
+        if self.cache is not None and completion.finish_reason == "stop":
             from ..store.llm_cache import CachedAnswer
 
             self.cache.put(
@@ -213,6 +227,31 @@ class ChatClient:
                 CachedAnswer(completion.text, completion.input_tokens, completion.output_tokens),
             )
         return completion
+
+    def discard(self, completion: Completion) -> None:
+        """Forget a cached answer the writer could not use, so that the next build asks again
+        instead of replaying it as if it were good."""
+        if self.cache is not None and completion.key:
+            self.cache.discard(self.endpoint, self.model, completion.key)
+
+    def _post_adapting(self, body: dict[str, Any]) -> Completion:
+        """`_post`, once more after a 400 that refuses `response_format` (sent again without
+        it) or `max_tokens` (sent again as `max_completion_tokens`); the client remembers."""
+        try:
+            return self._post(body)
+        except _Refused as refused:
+            if "response_format" in body and "response_format" in refused.message:
+                self._no_response_format = True
+                body = {k: v for k, v in body.items() if k != "response_format"}
+            elif "max_tokens" in body and "max_tokens" in refused.message:
+                self._length_field = "max_completion_tokens"
+                body = {("max_completion_tokens" if k == "max_tokens" else k): v for k, v in body.items()}
+            else:
+                raise LLMRequestError(refused.line) from None
+            try:
+                return self._post(body)
+            except _Refused as again:
+                raise LLMRequestError(again.line) from None
 
     def _post(self, body: dict[str, Any]) -> Completion:
         attempts = self.settings.max_retries + 1
@@ -237,9 +276,11 @@ class ChatClient:
                     return self._parse(response, body)
                 self._raise_for_setup(response)
                 if response.status_code not in RETRY_STATUS:
-                    raise LLMRequestError(
-                        f"llm: {self.endpoint} answered HTTP {response.status_code}: {self._error_text(response)}"
-                    )
+                    message = self._error_text(response)
+                    line = f"llm: {self.endpoint} answered HTTP {response.status_code}: {message}"
+                    if response.status_code in (400, 422):
+                        raise _Refused(line, message)
+                    raise LLMRequestError(line)
                 last = f"llm: {self.endpoint} answered HTTP {response.status_code} after {attempt + 1} tries"
                 wait = _retry_after(response)
                 if wait is not None and wait > self.settings.max_retry_wait:
@@ -280,16 +321,76 @@ class ChatClient:
         try:
             data = response.json()
             choice = data["choices"][0]
-            text = choice["message"].get("content") or ""
+            content = choice["message"].get("content")
             finish = choice.get("finish_reason") or "stop"
         except (ValueError, KeyError, IndexError, TypeError, AttributeError):
             raise LLMRequestError(f"llm: {self.endpoint} answered 200 but not a Chat Completions response") from None
-        usage = data.get("usage") or {}
-        prompt = "".join(m["content"] for m in body["messages"])
-        input_tokens = int(usage.get("prompt_tokens") or estimate_tokens(prompt))
-        output_tokens = int(usage.get("completion_tokens") or estimate_tokens(text))
+        text = answer_text(content)
+        if text is None:
+            raise LLMRequestError(
+                f"llm: {self.endpoint} answered 200 with a message content that is not text ({type(content).__name__})"
+            )
+        if not text.strip():
+            reasoning = choice["message"].get("reasoning_content") if isinstance(choice["message"], dict) else None
+            raise LLMRequestError(
+                f"llm: {self.endpoint} answered 200 with an empty message content"
+                + (" (only reasoning_content: raise llm.max_output_tokens)" if reasoning else "")
+            )
+        if self._key:
+            text = text.replace(self._key, "***")  # an answer that echoes the key is never stored with it
+        usage = data.get("usage") if isinstance(data.get("usage"), dict) else {}
+        prompt = "".join(str(m["content"]) for m in body["messages"])
+        input_tokens = token_count(usage.get("prompt_tokens"), estimate_tokens(prompt))
+        output_tokens = token_count(usage.get("completion_tokens"), estimate_tokens(text))
         self.usage.add(input_tokens=input_tokens, output_tokens=output_tokens)
-        return Completion(text, input_tokens, output_tokens, finish)
+        return Completion(text, input_tokens, output_tokens, str(finish))
+
+
+class _Refused(Exception):
+    """A 400/422: the endpoint refused something in the request (maybe a field it lacks)."""
+
+    def __init__(self, line: str, message: str):
+        super().__init__(line)
+        self.line = line
+        self.message = message
+
+
+_THINK = re.compile(r"^\s*<think>.*?</think>\s*", re.S)
+
+
+def answer_text(content: Any) -> str | None:
+    """The text of a message content: a string without a reasoning model's leading
+    `<think>…</think>` block, or the text parts of a list of content parts; None for anything
+    else (a number, an object)."""
+    if isinstance(content, list):
+        parts = [p.get("text") for p in content if isinstance(p, dict) and p.get("type", "text") == "text"]
+        if not parts or not all(isinstance(p, str) for p in parts):
+            return None
+        content = "".join(parts)
+    if content is None:
+        return ""
+    if not isinstance(content, str):
+        return None
+    return _THINK.sub("", content)
+
+
+def token_count(value: Any, estimate: int) -> int:
+    """A usage count as reported, when it is a finite non-negative whole number (or its
+    string); else the estimate ("abc", Infinity, -1 and missing counts are not trusted)."""
+    if isinstance(value, bool):
+        return estimate
+    if isinstance(value, str):
+        value = value.strip()
+        if not value.isdigit():
+            return estimate
+        value = int(value)
+    if isinstance(value, float):
+        if not math.isfinite(value) or value != int(value):
+            return estimate
+        value = int(value)
+    if not isinstance(value, int) or value < 0:
+        return estimate
+    return value
 
 
 @register
