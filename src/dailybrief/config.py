@@ -149,7 +149,8 @@ class LocalModelSettings(_Strict):
     threads: int = Field(2, ge=1, le=256, description="CPU threads.")
     temperature: float = Field(0.1, ge=0, le=2)
     max_output_tokens: int = Field(1024, ge=64, le=32768, description="Most tokens of one answer.")
-    item_chars: int = Field(900, ge=100, description="Characters of each item's text the model reads.")
+    item_chars: int = Field(600, ge=100, description="Characters of each item's text the model reads.")
+    items_per_story: int = Field(3, ge=1, description="Items of each story the model reads (the leading ones).")
 
 
 class LLMSettings(_Strict):

@@ -17,7 +17,8 @@ from dailybrief.importer import import_file
 from dailybrief.pipeline import BuildOptions, build
 from dailybrief.store import Store
 from dailybrief.write.base import WriteContext
-from dailybrief.write.checked import EmptyReportError, verified_report
+from dailybrief.errors import WriterError
+from dailybrief.write.checked import verified_report
 from dailybrief.write.draft import Draft, DraftParagraph, DraftSection, DraftSentence
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,7 +71,7 @@ def test_sections_emptied_by_verification_fall_back_to_the_extractive_writer(hom
     # nothing supported at all (the items' text is not available): one clear error
     sections, context = writer.seen
     draft = writer.write(sections, context)
-    with pytest.raises(EmptyReportError, match="no sentence of the 2026-04-17 report is supported"):
+    with pytest.raises(WriterError, match="no sentence of the 2026-04-17 report is supported"):
         from dailybrief.write.assemble import build_report
 
         built = build_report(draft, sections, context.settings, context.date, context.language, {})

@@ -3,7 +3,7 @@
 When verification removes every sentence of a section (or of the summary) — a model that wrote
 only unsupported prose — that part is written again by the extractive writer, whose sentences
 come from the items themselves, and the report is verified again. A report that still has no
-supported section is not written at all: `EmptyReportError` says so in one line.
+supported section is not written at all: a `WriterError` says so in one line.
 """
 
 from __future__ import annotations
@@ -11,17 +11,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import DailybriefError
+from ..errors import WriterError
 from ..models import Item, Report, Section
 from .assemble import build_report
 from .base import WriteContext
 from .draft import Draft
 from .extractive import ExtractiveWriter
 from .verify import Verification, verify_report
-
-
-class EmptyReportError(DailybriefError):
-    """No sentence of any section survived verification, even after the extractive fallback."""
 
 
 def verified_report(
@@ -52,7 +48,7 @@ def verified_report(
     second.findings = result.findings + second.findings
     cleaned.stats["verification"] = second.as_stats()
     if sections and not any(section.paragraphs for section in cleaned.sections):
-        raise EmptyReportError(
+        raise WriterError(
             f"verify: no sentence of the {day} report is supported by its cited items, "
             "even written extractively; nothing was published"
         )

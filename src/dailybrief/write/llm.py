@@ -280,7 +280,22 @@ def _letters(n: int) -> list[str]:
     return [chr(ord("a") + i) if i < 26 else f"a{i}" for i in range(n)]
 
 
-def _item_blocks(story: Story, labels: list[str] | None = None, language: str = "") -> tuple[str, dict[str, str]]:
+def _clip(sentences: list[str], chars: int | None) -> list[str]:
+    """The leading sentences that fit in `chars` (at least one)."""
+    if chars is None:
+        return sentences
+    out, used = [], 0
+    for sentence in sentences:
+        if out and used + len(sentence) > chars:
+            break
+        out.append(sentence)
+        used += len(sentence)
+    return out
+
+
+def _item_blocks(
+    story: Story, labels: list[str] | None = None, language: str = "", item_chars: int | None = None,
+) -> tuple[str, dict[str, str]]:
     """The items of a story as prompt text, repeats sent once; and label → URL. Labels are
     letters (a brief) or the section's source numbers (a section written from its items). For
     a Chinese report the figures are written in Chinese units first (`zh_figures`)."""
@@ -295,6 +310,7 @@ def _item_blocks(story: Story, labels: list[str] | None = None, language: str = 
                 continue
             seen.append(grams)
             kept.append(sentence)
+        kept = _clip(kept, item_chars)
         body = " ".join(kept) if item.lang != "zh" else "".join(kept)
         block = f"[{label}] {item.source} · {item.title}\n{body}".rstrip()
         blocks.append(with_chinese_figures(block) if language == "zh" else block)
@@ -336,8 +352,12 @@ class MapReduceWriter:
         concurrency: int = 4,
         direct_tokens: int = 6000,
         use_schema: bool = True,
+        item_chars: int | None = None,
+        items_per_story: int | None = None,
     ):
         self.model = model
+        self.item_chars = item_chars  # characters of each item's text sent (None: all)
+        self.items_per_story = items_per_story  # items of each story sent (None: all)
         self.prices = prices or {}
         self.strict = strict
         self.prompts = load_prompts(prompt_dir)
@@ -355,7 +375,16 @@ class MapReduceWriter:
             return self.model.complete(messages, schema=json_schema)
         return self.model.complete(messages)
 
-    def _ask(
+    def _ask(self, *args: Any, **kwargs: Any) -> Any:
+        """`_ask_once`, counting a failure (an unusable answer or a failed request)."""
+        try:
+            return self._ask_once(*args, **kwargs)
+        except (AnswerError, LLMError) as exc:
+            if not isinstance(exc, LLMSetupError):
+                self.outcomes["failed"] += 1
+            raise
+
+    def _ask_once(
         self, system: str, user: str, schema: type[BaseModel], check: Any = None,
         json_schema: dict[str, Any] | None = None, example: tuple[str, str] | None = None,
     ) -> Any:
@@ -386,7 +415,6 @@ class MapReduceWriter:
                     check(answer)
             except AnswerError:
                 self._discard(second)
-                self.outcomes["failed"] += 1
                 raise
             self.outcomes["valid_after_repair"] += 1
             return answer
@@ -403,7 +431,7 @@ class MapReduceWriter:
     # -- stages --------------------------------------------------------------------------------
 
     def _brief(self, story: Story, context: WriteContext) -> _Brief:
-        blocks, letters = _item_blocks(story, language=context.language)
+        blocks, letters = _item_blocks(story, language=context.language, item_chars=self.item_chars)
         system = self.prompts["brief.system"].safe_substitute(language=LANGUAGES[context.language])
         user = self.prompts["brief.user"].safe_substitute(story=story.title, items=blocks)
 
@@ -436,7 +464,7 @@ class MapReduceWriter:
             lines.append(story_line(index + 1, story, briefs is None))
             if briefs is None:
                 labels = [str(numbers.setdefault(it.url, len(numbers) + 1)) for it in story.items]
-                lines.append(_item_blocks(story, labels, context.language)[0])
+                lines.append(_item_blocks(story, labels, context.language, self.item_chars)[0])
             else:
                 for text, urls in briefs[index].facts:
                     cites = [numbers.setdefault(u, len(numbers) + 1) for u in urls]
@@ -519,10 +547,10 @@ class MapReduceWriter:
     # -- budget ----------------------------------------------------------------------------------
 
     def _direct_cost(self, section: Section) -> int:
-        return sum(estimate_tokens(_item_blocks(story)[0]) for story in section.stories)
+        return sum(estimate_tokens(_item_blocks(story, item_chars=self.item_chars)[0]) for story in section.stories)
 
     def _story_cost(self, story: Story, context: WriteContext) -> int:
-        blocks, _ = _item_blocks(story)
+        blocks, _ = _item_blocks(story, item_chars=self.item_chars)
         prompt = estimate_tokens(self.prompts["brief.system"].template) + estimate_tokens(blocks)
         return prompt + prompt // 3 + prompt // 3  # the brief out, then in and out again at the section
 
@@ -557,6 +585,10 @@ class MapReduceWriter:
     def write(self, sections: list[Section], context: WriteContext) -> Draft:
         started = time.perf_counter()
         planned, left_out = self.plan(sections, context)
+        if self.items_per_story:  # a small local model reads each story's leading items only
+            planned = [sec.model_copy(update={"stories": [
+                st.model_copy(update={"items": st.items[: self.items_per_story]}) for st in sec.stories]})
+                for sec in planned]
         if not planned:
             draft = ExtractiveWriter().write(sections, context)
             draft.notes = {**draft.notes, **self._notes(started, [], [], left_out)}
@@ -624,10 +656,21 @@ def make_writer(name: str, settings: Any, store: Any, options: Any) -> Any:
     --base-url/--model/--refresh/--strict and the store's LLM cache), or any registered writer."""
     from .writers import get_writer
 
-    if name != "openai":
+    if name not in ("openai", "local"):
         return get_writer(name)
     from ..store.llm_cache import LLMCache
     from .openai_compat import OpenAIWriter
+
+    if name == "local":
+        from .local import LocalWriter, default_model_path
+
+        local = settings.llm.local
+        path = Path(local.model_path).expanduser() if local.model_path else default_model_path(store.path.parent)
+        return LocalWriter(
+            settings.llm.model_copy(update={"backend": "local"}), model_path=path, cache=LLMCache(store),
+            refresh=getattr(options, "refresh", False), strict=getattr(options, "strict", False),
+            prompt_dir=getattr(options, "prompt_dir", None),
+        )
 
     overrides = {"backend": "openai"}
     if getattr(options, "base_url", None):
@@ -658,7 +701,7 @@ def writer_warnings(notes: Mapping[str, Any]) -> list[str]:
 
 def usage_line(notes: Mapping[str, Any]) -> str:
     """The run-log line of an LLM-written report: requests, tokens, seconds, estimated cost."""
-    if notes.get("writer") != "openai":
+    if notes.get("writer") not in ("openai", "local"):
         return ""
     return (
         f"llm {notes.get('model')}: {notes.get('requests', 0)} requests ({notes.get('cache_hits', 0)} cached), "

@@ -153,6 +153,8 @@ def quantities(text: str, *, names_are_numbers: bool = False) -> list[Quantity]:
             pos = hit[2]  # "$5 USD", "US$ 30 dollars"
 
         noun = _noun_after(text, pos) if unit is None else ""
+        if unit is None and text[max(0, start - 2) : start].strip() == "第":
+            continue  # an ordinal: 第 2 条
         if unit is None and not names_are_numbers and scale == 1.0 and _is_name_part(text, start):
             continue
         if unit is None and scale == 1.0 and re.match(r"[A-Za-z]", text[pos : pos + 1]):

@@ -320,6 +320,13 @@ class ChatClient:
     def _parse(self, response: httpx.Response, body: dict[str, Any]) -> Completion:
         try:
             data = response.json()
+        except ValueError:
+            raise LLMRequestError(f"llm: {self.endpoint} answered 200 but not a Chat Completions response") from None
+        return self.parse_answer_data(data, body)
+
+    def parse_answer_data(self, data: Any, body: dict[str, Any]) -> Completion:
+        """A Completion from a decoded Chat Completions answer (any backend's)."""
+        try:
             choice = data["choices"][0]
             content = choice["message"].get("content")
             finish = choice.get("finish_reason") or "stop"

@@ -10,6 +10,8 @@ text, so a conversion error here could not slip into a report.
 
 from __future__ import annotations
 
+import re
+
 from .numbers import Quantity, quantities
 
 _CURRENCY = {"USD": "美元", "EUR": "欧元", "GBP": "英镑", "CNY": "元", "JPY": "日元", "HKD": "港元", "CNY|JPY": "元"}
@@ -43,13 +45,21 @@ def chinese_figure(quantity: Quantity) -> str | None:
     return f"{number}{_CURRENCY[unit]}" if unit else number
 
 
+def _in_name(text: str, start: int, end: int) -> bool:
+    """A size inside a name ("Qwen3.6-35B-A3B", "GPT-4o-mini") is not a figure to convert."""
+    before = text[start - 1 : start]
+    after = text[end : end + 2]
+    return (before == "-" or before.isalnum()) or bool(re.match(r"-\w", after))
+
+
 def with_chinese_figures(text: str) -> str:
     """`text` with each figure that has a scale or a currency rewritten in Chinese units."""
     out, cursor = [], 0
     for quantity in quantities(text):
         at = text.find(quantity.text, cursor)
         replacement = chinese_figure(quantity)
-        if at < 0 or replacement is None:
+        end = at + len(quantity.text)
+        if at < 0 or replacement is None or _in_name(text, at, end):
             continue
         out.append(text[cursor:at])
         out.append(replacement)

@@ -1,0 +1,122 @@
+"""Real-model evaluation of `--writer local`: build a day with the in-process GGUF model and
+report what the model wrote and what the verifier kept.
+
+    .venv/bin/python benchmarks/eval_local.py --home HOME [--lang zh] [--case FILE.jsonl --date D]...
+
+HOME must hold an installed model (`dailybrief model install`). The bundled sample day is always
+evaluated; each `--case` (a JSON Lines file of items, e.g. tests/data/real/…) is imported into a
+fresh database beside it and built for its `--date`. One build at a time (2 cores). Printed per
+case, as a Markdown table row:
+
+- answers: JSON valid first time / after one repair / failed (the part fell back);
+- sections written by the model (not fallen back, not emptied by the verifier) / all sections;
+- sentences in the report, removed by the verifier by reason;
+- prose in the report language (share of sentences), figures/names left unsupported (a second
+  verification of the final report: must be 0), empty sections;
+- tokens in/out, the ratio to the selected items' tokens, output tokens/s, wall time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import sys
+import time
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+from dailybrief.config import load_settings
+from dailybrief.importer import import_file
+from dailybrief.models import Report
+from dailybrief.pipeline import BuildOptions, build
+from dailybrief.process.engine import cached_embedder
+from dailybrief.store import Store
+from dailybrief.write.entities import is_chinese_text
+from dailybrief.write.verify import MARK, split_cited, verify_report
+
+SAMPLE = Path(__file__).resolve().parents[1] / "src" / "dailybrief" / "samples" / "2026-04-17.jsonl"
+REASONS = [("figure", "figure"), ("name", "name"), ("names", "name"), ("no sentence of the cited", "unsupported meaning"),
+           ("it matches an uncited", "wrong item"), ("[", "citation"), ("cites nothing", "uncited claim")]
+
+
+def reason_kind(reason: str) -> str:
+    return next((kind for prefix, kind in REASONS if reason.startswith(prefix)), "other")
+
+
+def sentences_of(report: Report) -> list[str]:
+    texts = [report.summary] + [p.text for s in report.sections for p in s.paragraphs]
+    return [MARK.sub("", piece).strip() for text in texts for piece in split_cited(text) if piece.strip()]
+
+
+def in_language(sentence: str, language: str) -> bool:
+    return is_chinese_text(sentence) if language == "zh" else not re.search(r"[\u4e00-\u9fff]{3,}", sentence)
+
+
+def evaluate(home: Path, case: Path, day: date, language: str, out: Path) -> dict:
+    started = time.perf_counter()
+    with Store.open(home) as store:
+        import_file(store, case)
+        options = BuildOptions(day=day, out_dir=out, language=language, formats=("md",), writer="local")
+        report = build(store, load_settings(home), options).report
+        items = store.items_by_url({r.url for r in report.references}
+                                   | {u for s in report.sections for st in s.stories for u in st.item_urls})
+        _, second = verify_report(report, items, embedder=cached_embedder(store))
+    wall = time.perf_counter() - started
+    notes, verification = report.stats["writer"], report.stats["verification"]
+    fallen = {f.get("section") for f in notes.get("fallbacks", [])} | set(notes.get("emptied", []))
+    by_model = [s for i, s in enumerate(report.sections) if s.id not in fallen and f"section {i + 1}" not in fallen]
+    removed = Counter(reason_kind(f["reasons"][0]) for f in verification["findings"] if f["action"] == "removed")
+    sentences = sentences_of(report)
+    prose = [s for s in sentences if len(s) > 8]
+    answers = notes.get("answers", {})
+    selected = notes.get("selected_item_tokens") or 1
+    return {
+        "case": case.name, "language": language,
+        "json": f"{answers.get('valid_first', 0)} / {answers.get('valid_after_repair', 0)} / {answers.get('failed', 0)}",
+        "sections_by_model": f"{len(by_model)}/{len(report.sections)}",
+        "summary_by_model": "summary" not in fallen,
+        "sentences": len(sentences), "removed": dict(removed),
+        "in_language": f"{sum(in_language(s, language) for s in prose) / max(1, len(prose)):.0%}",
+        "unsupported_left": len([f for f in second.findings if any(reason_kind(r) in ("figure", "name") for r in f.reasons)]),
+        "empty_sections": sum(1 for s in report.sections if not s.paragraphs),
+        "tokens": f"{notes.get('input_tokens', 0)} / {notes.get('output_tokens', 0)}",
+        "tokens_vs_selected": round((notes.get("input_tokens", 0) + notes.get("output_tokens", 0)) / selected, 2),
+        "tokens_per_s": round(notes.get("output_tokens", 0) / max(1e-9, notes.get("request_seconds", 0)), 1),
+        "wall_s": round(wall),
+        "fallback_reasons": [f"{f.get('section') or f.get('story')}: {f['reason'][:90]}" for f in notes.get("fallbacks", [])],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--home", type=Path, required=True, help="a home with an installed model")
+    parser.add_argument("--lang", default="zh")
+    parser.add_argument("--case", type=Path, action="append", default=[], help="more JSON Lines cases")
+    parser.add_argument("--date", action="append", default=[], help="the date of each --case")
+    args = parser.parse_args()
+    cases = [(SAMPLE, date(2026, 4, 17))] + [(c, date.fromisoformat(d)) for c, d in zip(args.case, args.date)]
+    rows = []
+    for case, day in cases:
+        work = args.home / "eval" / case.stem
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+        (work / "models").symlink_to((args.home / "models").resolve())
+        if (args.home / "dailybrief.toml").is_file():
+            shutil.copy(args.home / "dailybrief.toml", work / "dailybrief.toml")
+        row = evaluate(work, case, day, args.lang, work / "out")
+        print(json.dumps(row, ensure_ascii=False), flush=True)
+        rows.append(row)
+    columns = ["case", "language", "json", "sections_by_model", "summary_by_model", "sentences", "removed",
+               "in_language", "unsupported_left", "empty_sections", "tokens", "tokens_vs_selected", "tokens_per_s", "wall_s"]
+    print("| " + " | ".join(columns) + " |")
+    print("|" + "---|" * len(columns))
+    for row in rows:
+        print("| " + " | ".join(str(row[c]) for c in columns) + " |")
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()
