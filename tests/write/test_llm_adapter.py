@@ -16,19 +16,8 @@ from dailybrief.write.base import WriteContext
 from dailybrief.write.llm import MapReduceWriter
 from dailybrief.write.openai_compat import ChatClient, LLMRequestError, LLMSetupError, OpenAIWriter
 
-KEY = "sk-test-SECRET-0123456789"
+from conftest import KEY
 WHEN = datetime(2026, 4, 16, 10, tzinfo=timezone.utc)
-
-
-@pytest.fixture
-def server():
-    with ChatServer() as s:
-        yield s
-
-
-@pytest.fixture(autouse=True)
-def key(monkeypatch):
-    monkeypatch.setenv("TEST_LLM_KEY", KEY)
 
 
 def settings(base_url: str, **extra) -> LLMSettings:

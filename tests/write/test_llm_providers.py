@@ -10,24 +10,14 @@ import json
 
 import pytest
 from llmfakes import ChatServer, Reply, respond
-from test_llm_adapter import KEY, client, context, sections, settings
+from conftest import KEY
+from test_llm_adapter import client, context, sections, settings
 
 from dailybrief.store.llm_cache import LLMCache
 from dailybrief.write.llm import MapReduceWriter
 from dailybrief.write.openai_compat import ChatClient, LLMRequestError
 
 HELLO = [{"role": "user", "content": "hello"}]
-
-
-@pytest.fixture
-def server():
-    with ChatServer() as s:
-        yield s
-
-
-@pytest.fixture(autouse=True)
-def key(monkeypatch):
-    monkeypatch.setenv("TEST_LLM_KEY", KEY)
 
 
 def write(server: ChatServer, **extra):

@@ -26,6 +26,14 @@ SAMPLE = ROOT / "src" / "dailybrief" / "samples" / "2026-04-17.jsonl"
 DAY = date(2026, 4, 17)
 
 
+@pytest.fixture(scope="module")
+def home(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("checked-home")
+    with Store.open(path) as store:
+        import_file(store, SAMPLE)
+    return path
+
+
 class WrongFigures:
     """A writer whose every sentence states a figure its item does not (what a small model did)."""
 
@@ -45,14 +53,6 @@ class WrongFigures:
         ]
         summary = [DraftSentence(text="全行业营收增长 777%。", sources=[sections[0].stories[0].items[0].url])]
         return Draft(title="t", summary=summary, sections=drafted, notes={"writer": self.id})
-
-
-@pytest.fixture(scope="module")
-def home(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("checked-home")
-    with Store.open(path) as store:
-        import_file(store, SAMPLE)
-    return path
 
 
 def test_sections_emptied_by_verification_fall_back_to_the_extractive_writer(home: Path) -> None:
