@@ -78,3 +78,13 @@ def test_the_threshold_separates_translations_from_failures_with_room() -> None:
     worst_translation = min(best(s, u) for u, s in TRANSLATIONS)
     best_failure = max(best(s, u) for u, s in FAILURES)
     assert best_failure + 0.03 < SUPPORT_THRESHOLD < worst_translation - 0.03, (best_failure, worst_translation)
+
+
+def test_a_provenance_lead_is_checked_by_names_and_figures_not_by_meaning() -> None:
+    from dailybrief.write.verify import is_provenance
+
+    # the extractive writer's data lead says who reported what first: about the items, not in them
+    assert is_provenance("Anthropic 由虎嗅最早报道，中英文来源均有报道[10]。")
+    assert is_provenance("AP News reported OpenAI's pivot first, on April 16, followed by ABC News and others.")
+    # filler hidden behind a provenance clause is not
+    assert not is_provenance("Anthropic 由虎嗅最早报道，这些模型架构在计算机视觉领域都有广泛的应用[1]。")

@@ -17,7 +17,7 @@ def write_tiny_gguf(path: Path) -> Path:
     tokens = ["<unk>", "<s>", "</s>"] + [f"<0x{b:02X}>" for b in range(256)] + ["▁", "{", "}", '"', ":", ",", "[", "]"]
     types = [2, 3, 3] + [6] * 256 + [1] * 8
     writer = gguf.GGUFWriter(str(path), "llama")
-    writer.add_context_length(2048)
+    writer.add_context_length(16384)
     writer.add_embedding_length(n_embd)
     writer.add_block_count(1)
     writer.add_feed_forward_length(n_ff)

@@ -47,7 +47,9 @@ def verified_report(
     cleaned, second = verify_report(report, items, keep_unsupported=keep_unsupported, embedder=context.embedder)
     second.findings = result.findings + second.findings
     cleaned.stats["verification"] = second.as_stats()
-    if sections and not any(section.paragraphs for section in cleaned.sections):
+    if not any(section.paragraphs for section in cleaned.sections) and any(
+        paragraph.text for section in report.sections for paragraph in section.paragraphs
+    ):
         raise WriterError(
             f"verify: no sentence of the {day} report is supported by its cited items, "
             "even written extractively; nothing was published"

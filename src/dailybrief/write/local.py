@@ -81,8 +81,8 @@ class LocalChat(ChatClient):
         with self._lock:
             try:
                 data = self._server.handle_chat_completions(request)
-            except Exception as exc:  # the runtime's errors, e.g. a prompt beyond n_ctx
-                raise LLMRequestError(f"llm local {self.model}: {type(exc).__name__}: {str(exc)[:200]}") from None
+            except Exception as exc:  # the runtime's errors, e.g. output its chat parser refuses
+                data = {"error": {"message": f"{type(exc).__name__}: {exc}"}}
         self.usage.add(requests=1, request_seconds=time.perf_counter() - started)
         if isinstance(data, dict) and data.get("error"):
             error = data["error"]

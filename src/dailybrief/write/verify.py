@@ -15,7 +15,7 @@ For each sentence of the summary and of every paragraph it checks that
    similarity, `SUPPORT_THRESHOLD`), and no uncited item of its section says it much better —
    so generic filler and a description attached to the wrong paper fail, name or no name.
 
-Parts left with no supported sentence are listed in `Verification.empty`
+Parts that had sentences and have no supported one left are listed in `Verification.empty`
 (`write.checked` rewrites them extractively).
 
 A sentence that cites nothing passes only when it makes no claim beyond the report's own
@@ -225,6 +225,29 @@ SUPPORT_THRESHOLD = 0.4
 WRONG_ITEM_MARGIN = 0.2
 
 
+# Provenance: who reported a story first, who followed, in which languages, how much the
+# community engaged (the extractive writer's data lead, `write/lead.py`). Such a sentence is a
+# claim about the items, not in them: its names and figures are checked, its meaning is not.
+_ZH_PROVENANCE = re.compile(
+    r"由.{1,40}最早报道|随后跟进|^中英文来源均有报道|上获 \d+ 分、\d+ 条评论|^延续 \d+ 月 \d+ 日的报道")
+_EN_PROVENANCE = re.compile(
+    r"^(?:[^,.]{1,60} reported .{1,80}? first(?:, on [A-Z][a-z]+ \d{1,2})?)?"
+    r"(?:(?:, )?followed by [A-Z0-9][^,.]*(?:, [A-Z0-9][^,.]*)*(?: and others)?)?"
+    r"(?:(?:, )?covered in both Chinese and English)?"
+    r"(?:(?:, )?\d+ points and \d+ comments on [A-Z0-9][^,.]*)?"
+    r"(?:(?:, )?continuing the report of \d{4}-\d{2}-\d{2})?\.?$"
+)
+
+
+def is_provenance(sentence: str) -> bool:
+    """Whether a sentence only says who reported what, when and how widely."""
+    text = MARK.sub("", sentence).strip()
+    if re.search(r"[\u4e00-\u9fff]", text):
+        clauses = [c.strip() for c in text.rstrip("。").split("，") if c.strip()]
+        return bool(clauses) and all(_ZH_PROVENANCE.search(c) for c in clauses)
+    return len(text) > 12 and bool(_EN_PROVENANCE.match(text))
+
+
 class _Checker:
     def __init__(self, report: Report, items: Mapping[str, Item], embedder: Any = None):
         self.report = report
@@ -305,7 +328,7 @@ class _Checker:
     def support(self, sentence: str, cited: list[str], allowed: set[str]) -> list[str]:
         """Whether a sentence of the cited items says what `sentence` says (see
         SUPPORT_THRESHOLD), and no uncited item of the section says it much better."""
-        if self.embedder is None or not sentence.strip():
+        if self.embedder is None or not sentence.strip() or is_provenance(sentence):
             return []
         vector = self._sentence_vectors.get(sentence)
         if vector is None:
@@ -384,6 +407,7 @@ def verify_report(
 
 def _clean_section(index: int, section: Any, checker: _Checker, result: Verification, clean: Any) -> None:
     where = f"section {index + 1}"
+    had_text = any(p.text.strip() for p in section.paragraphs)
     allowed = checker.section_urls[index]
     section_sources = checker.section_text(index)
     reasons = check_claims(section.title, section_sources)
@@ -401,7 +425,7 @@ def _clean_section(index: int, section: Any, checker: _Checker, result: Verifica
                 paragraph.lead = None
         paragraph.text = clean(paragraph.text, allowed, f"{where} paragraph {p_index + 1}")
     section.paragraphs = [p for p in section.paragraphs if p.text]
-    if not section.paragraphs:
+    if had_text and not section.paragraphs:  # emptied by verification (not written empty)
         result.empty.append(where)
 
 
