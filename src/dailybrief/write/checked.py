@@ -33,8 +33,15 @@ def verified_report(
     extractively (listed in `stats.writer.emptied`)."""
     settings, day, language = context.settings, context.date, context.language
     stats = dict(built.stats)
+    # the in-process model behind the store's embedding cache: the verifier's sentences are not
+    # worth a database write (and a write here would contend with other writers of the store)
+    embedder = getattr(context.embedder, "embedder", context.embedder)
+    if draft.notes.get("writer") == "extractive":
+        # copied sentences say what their items say; the meaning check is for written prose
+        # (and costs a build tens of seconds of embedding on a busy machine)
+        embedder = None
     report = built
-    cleaned, result = verify_report(report, items, keep_unsupported=keep_unsupported, embedder=context.embedder)
+    cleaned, result = verify_report(report, items, keep_unsupported=keep_unsupported, embedder=embedder)
     if not result.empty:
         return cleaned, result
     refilled = _refill(draft, sections, context, result.empty)
@@ -44,7 +51,7 @@ def verified_report(
     for section in report.sections:
         for story in section.stories:
             story.earlier_reports = earlier.get(story.id, [])
-    cleaned, second = verify_report(report, items, keep_unsupported=keep_unsupported, embedder=context.embedder)
+    cleaned, second = verify_report(report, items, keep_unsupported=keep_unsupported, embedder=embedder)
     second.findings = result.findings + second.findings
     cleaned.stats["verification"] = second.as_stats()
     if not any(section.paragraphs for section in cleaned.sections) and any(
