@@ -38,8 +38,15 @@ from dailybrief.write.entities import is_chinese_text
 from dailybrief.write.verify import MARK, Verification, split_cited, verify_report
 
 SAMPLE = Path(__file__).resolve().parents[1] / "src" / "dailybrief" / "samples" / "2026-04-17.jsonl"
-REASONS = [("figure", "figure"), ("name", "name"), ("names", "name"), ("no sentence of the cited", "unsupported meaning"),
-           ("it matches an uncited", "wrong item"), ("[", "citation"), ("cites nothing", "uncited claim")]
+REASONS = [
+    ("figure", "figure"),
+    ("name", "name"),
+    ("names", "name"),
+    ("no sentence of the cited", "unsupported meaning"),
+    ("it matches an uncited", "wrong item"),
+    ("[", "citation"),
+    ("cites nothing", "uncited claim"),
+]
 
 
 def reason_kind(reason: str) -> str:
@@ -61,11 +68,13 @@ def evaluate(home: Path, case: Path, day: date, language: str, out: Path) -> dic
         import_file(store, case)
         options = BuildOptions(day=day, out_dir=out, language=language, formats=("md",), writer="local")
         report = build(store, load_settings(home), options).report
-        items = store.items_by_url({r.url for r in report.references}
-                                   | {u for s in report.sections for st in s.stories for u in st.item_urls})
+        items = store.items_by_url(
+            {r.url for r in report.references} | {u for s in report.sections for st in s.stories for u in st.item_urls}
+        )
         _, second = verify_report(report, items, embedder=cached_embedder(store))
     return measure(report, second, language, time.perf_counter() - started) | {
-        "case": f"{case.parent.name if case.name == 'items.jsonl' else case.stem} {day}"}
+        "case": f"{case.parent.name if case.name == 'items.jsonl' else case.stem} {day}"
+    }
 
 
 def measure(report: Report, second: Verification, language: str, wall: float) -> dict:
@@ -79,19 +88,25 @@ def measure(report: Report, second: Verification, language: str, wall: float) ->
     answers = notes.get("answers", {})
     selected = notes.get("selected_item_tokens") or 1
     return {
-        "case": report.date, "language": language,
+        "case": report.date,
+        "language": language,
         "json": f"{answers.get('valid_first', 0)} / {answers.get('valid_after_repair', 0)} / {answers.get('failed', 0)}",
         "sections_by_model": f"{len(by_model)}/{len(report.sections)}",
         "summary_by_model": "summary" not in fallen,
-        "sentences": len(sentences), "removed": dict(removed),
+        "sentences": len(sentences),
+        "removed": dict(removed),
         "in_language": f"{sum(in_language(s, language) for s in prose) / max(1, len(prose)):.0%}",
-        "unsupported_left": len([f for f in second.findings if any(reason_kind(r) in ("figure", "name") for r in f.reasons)]),
+        "unsupported_left": len(
+            [f for f in second.findings if any(reason_kind(r) in ("figure", "name") for r in f.reasons)]
+        ),
         "empty_sections": sum(1 for s in report.sections if not s.paragraphs),
         "tokens": f"{notes.get('input_tokens', 0)} / {notes.get('output_tokens', 0)}",
         "tokens_vs_selected": round((notes.get("input_tokens", 0) + notes.get("output_tokens", 0)) / selected, 2),
         "tokens_per_s": round(notes.get("output_tokens", 0) / max(1e-9, notes.get("request_seconds", 0)), 1),
         "wall_s": round(wall),
-        "fallback_reasons": [f"{f.get('section') or f.get('story')}: {f['reason'][:90]}" for f in notes.get("fallbacks", [])],
+        "fallback_reasons": [
+            f"{f.get('section') or f.get('story')}: {f['reason'][:90]}" for f in notes.get("fallbacks", [])
+        ],
     }
 
 
@@ -116,8 +131,22 @@ def main() -> None:
         row = evaluate(work, case, day, args.lang, work / "out")
         print(json.dumps(row, ensure_ascii=False), flush=True)
         rows.append(row)
-    columns = ["case", "language", "json", "sections_by_model", "summary_by_model", "sentences", "removed",
-               "in_language", "unsupported_left", "empty_sections", "tokens", "tokens_vs_selected", "tokens_per_s", "wall_s"]
+    columns = [
+        "case",
+        "language",
+        "json",
+        "sections_by_model",
+        "summary_by_model",
+        "sentences",
+        "removed",
+        "in_language",
+        "unsupported_left",
+        "empty_sections",
+        "tokens",
+        "tokens_vs_selected",
+        "tokens_per_s",
+        "wall_s",
+    ]
     print("| " + " | ".join(columns) + " |")
     print("|" + "---|" * len(columns))
     for row in rows:

@@ -2,6 +2,7 @@
 with the README's placeholders filled in: items.jsonl is the bundled sample day, URL an item of
 it, NAME URL a source; sources are emptied after `init` so nothing leaves the machine, and the
 LLM endpoint the README names is on 127.0.0.1 (nothing listens there: the build falls back).
+A command that asks for a password (`users add`) gets it typed twice on its standard input.
 `eval report` is left out here: it is `make eval`, and tests/test_quality.py runs it on a case."""
 
 from __future__ import annotations
@@ -16,7 +17,10 @@ import sys
 from itemfiles import ROOT, SAMPLE
 
 README = (ROOT / "README.md").read_text("utf-8")
-NOT_HERE = ("dailybrief eval report",)
+# `eval report` is `make eval` (tests/test_quality.py runs it on a case); `serve` and `schedule`
+# run until stopped (tests/web and tests/publish/test_scheduler.py start and stop them).
+NOT_HERE = ("dailybrief eval report", "dailybrief serve", "dailybrief schedule")
+PASSWORD = "correct horse battery"
 STORY_URLS = [
     "https://apnews.com/article/openai-chatgpt-spud-sam-altman-anthropic-mythos-3c2674f5cdf67ac6d88eedb207de117c",
     "https://abcnews.go.com/Business/wireStory/chatgpt-maker-openai-shifts-focus-business-users-amid-131912347",
@@ -52,6 +56,7 @@ def test_every_readme_command_runs(tmp_path):
             [sys.executable, "-m", "dailybrief", *args],
             cwd=tmp_path,
             env=env,
+            input=f"{PASSWORD}\n{PASSWORD}\n",
             capture_output=True,
             text=True,
             timeout=600,

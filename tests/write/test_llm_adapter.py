@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 import pytest
 from llmfakes import ChatServer, Reply
 
+from conftest import KEY
 from dailybrief.config import LLMSettings, Settings
 from dailybrief.models import Item, Section, Story
 from dailybrief.store.llm_cache import LLMCache
@@ -16,7 +17,6 @@ from dailybrief.write.base import WriteContext
 from dailybrief.write.llm import MapReduceWriter
 from dailybrief.write.openai_compat import ChatClient, LLMRequestError, LLMSetupError, OpenAIWriter
 
-from conftest import KEY
 WHEN = datetime(2026, 4, 16, 10, tzinfo=timezone.utc)
 
 

@@ -24,8 +24,9 @@ def tiny(tmp_path_factory) -> Path:
 
 
 def options(**local) -> LLMSettings:
-    return LLMSettings(backend="local", local=LocalModelSettings(
-        **{"n_ctx": 8192, "threads": 1, "max_output_tokens": 64, **local}))
+    return LLMSettings(
+        backend="local", local=LocalModelSettings(**{"n_ctx": 8192, "threads": 1, "max_output_tokens": 64, **local})
+    )
 
 
 def test_the_local_model_answers_under_the_schema_and_counts_tokens(tiny: Path, store) -> None:
@@ -67,9 +68,17 @@ def parts(tmp_path: Path, chunks: list[bytes]) -> tuple[Path, PackagedModel]:
         part.parent.mkdir(parents=True)
         part.write_bytes(chunk)
     whole = b"".join(chunks)
-    spec = PackagedModel(name="demo", file_name="demo.gguf", parts=len(chunks), package="demo-part{n}",
-                         module="demo_part{n}", data="data/part{n:02d}.bin", version="1", size=len(whole),
-                         sha256=hashlib.sha256(whole).hexdigest())
+    spec = PackagedModel(
+        name="demo",
+        file_name="demo.gguf",
+        parts=len(chunks),
+        package="demo-part{n}",
+        module="demo_part{n}",
+        data="data/part{n:02d}.bin",
+        version="1",
+        size=len(whole),
+        sha256=hashlib.sha256(whole).hexdigest(),
+    )
     return root, spec
 
 

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from dailybrief.config import load_settings
+from dailybrief.errors import WriterError
 from dailybrief.importer import import_file
 from dailybrief.pipeline import BuildOptions, build
 from dailybrief.store import Store
 from dailybrief.write.base import WriteContext
-from dailybrief.errors import WriterError
 from dailybrief.write.checked import verified_report
 from dailybrief.write.draft import Draft, DraftParagraph, DraftSection, DraftSentence
 
@@ -45,10 +45,17 @@ class WrongFigures:
     def write(self, sections, context: WriteContext) -> Draft:
         self.seen = (sections, context)
         drafted = [
-            DraftSection(id=s.id, title=s.title, story_ids=[st.id for st in s.stories[:2]], paragraphs=[
-                DraftParagraph(sentences=[DraftSentence(text="该公司估值 98765 亿美元。", sources=[st.items[0].url])])
-                for st in s.stories[:2]
-            ])
+            DraftSection(
+                id=s.id,
+                title=s.title,
+                story_ids=[st.id for st in s.stories[:2]],
+                paragraphs=[
+                    DraftParagraph(
+                        sentences=[DraftSentence(text="该公司估值 98765 亿美元。", sources=[st.items[0].url])]
+                    )
+                    for st in s.stories[:2]
+                ],
+            )
             for s in sections
         ]
         summary = [DraftSentence(text="全行业营收增长 777%。", sources=[sections[0].stories[0].items[0].url])]
@@ -85,7 +92,12 @@ def test_verify_exits_1_on_a_report_with_sections_but_no_sentences(home: Path, t
         section["paragraphs"] = []
     path = tmp_path / "report.json"
     path.write_text(json.dumps(report, ensure_ascii=False), "utf-8")
-    done = subprocess.run([sys.executable, "-m", "dailybrief", "--home", str(home), "verify", str(path)],
-                          capture_output=True, text=True, timeout=300, env=dict(os.environ))
+    done = subprocess.run(
+        [sys.executable, "-m", "dailybrief", "--home", str(home), "verify", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=dict(os.environ),
+    )
     assert done.returncode == 1, done.stdout + done.stderr
     assert "0/0 sentences supported" in done.stdout and "no sentence to verify" in done.stdout

@@ -23,11 +23,17 @@ AP = next(u for u in ITEMS if u.startswith("https://apnews.com/"))
 
 # (cited item, a translation of one of its sentences)
 TRANSLATIONS = [
-    (RESBM, "流水线并行把模型的层分到多台机器上，但每个微批次都要在各阶段之间发送激活值，这让通过普通互联网连接进行训练变得不切实际。"),
+    (
+        RESBM,
+        "流水线并行把模型的层分到多台机器上，但每个微批次都要在各阶段之间发送激活值，这让通过普通互联网连接进行训练变得不切实际。",
+    ),
     (PARCAE, "循环语言模型在每个 token 上多次复用同一组层，用额外的计算换取更少的参数，但在实践中训练极不稳定。"),
     (AP, "OpenAI 正在把工程师和算力从若干消费级项目中抽调出来，以便集中精力向企业销售人工智能。"),
     (AP, "两家公司都面临压力，需要向投资者证明在芯片和数据中心上的巨额投入能够转化为持久的收入。"),
-    (RESBM, "The authors, from Macrocosmos, propose Residual Bottleneck Models, which insert learned bottlenecks at stage boundaries."),
+    (
+        RESBM,
+        "The authors, from Macrocosmos, propose Residual Bottleneck Models, which insert learned bottlenecks at stage boundaries.",
+    ),
 ]
 # what Qwen2.5-Coder-1.5B wrote for the sample day, cited to the item shown
 FAILURES = [
@@ -41,10 +47,18 @@ def one_sentence_report(sentence: str, cited: str) -> Report:
     urls = [cited, PARCAE if cited != PARCAE else RESBM]
     refs = [Reference(n=n, title=ITEMS[u].title, url=u) for n, u in enumerate(urls, 1)]
     return Report(
-        date="2026-04-17", title="t", language="zh", summary="",
-        sections=[ReportSection(id="research", title="研究", paragraphs=[Paragraph(text=sentence + "[1]")],
-                                stories=[ReportStory(id=f"s{n}", title="x", item_urls=[u], importance=1)
-                                         for n, u in enumerate(urls)])],
+        date="2026-04-17",
+        title="t",
+        language="zh",
+        summary="",
+        sections=[
+            ReportSection(
+                id="research",
+                title="研究",
+                paragraphs=[Paragraph(text=sentence + "[1]")],
+                stories=[ReportStory(id=f"s{n}", title="x", item_urls=[u], importance=1) for n, u in enumerate(urls)],
+            )
+        ],
         references=refs,
     )
 

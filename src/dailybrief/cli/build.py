@@ -76,7 +76,10 @@ def build(
     ] = None,
     lang: Annotated[Optional[str], typer.Option("--lang", help="zh or en [default: from config].")] = None,
     writer: Annotated[
-        Optional[str], typer.Option(help="Writer backend: extractive, openai or local (a GGUF model in-process) [default: llm.backend].")
+        Optional[str],
+        typer.Option(
+            help="Writer backend: extractive, openai or local (a GGUF model in-process) [default: llm.backend]."
+        ),
     ] = None,
     base_url: Annotated[
         Optional[str], typer.Option("--base-url", help="Chat Completions endpoint root [default: llm.base_url].")

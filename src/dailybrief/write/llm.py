@@ -284,7 +284,8 @@ def _clip(sentences: list[str], chars: int | None) -> list[str]:
     """The leading sentences that fit in `chars` (at least one)."""
     if chars is None:
         return sentences
-    out, used = [], 0
+    out: list[str] = []
+    used = 0
     for sentence in sentences:
         if out and used + len(sentence) > chars:
             break

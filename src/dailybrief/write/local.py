@@ -54,10 +54,15 @@ class LocalChat(ChatClient):
 
     def __init__(self, settings: LLMSettings, model_path: Path, *, cache: Any = None, refresh: bool = False):
         local = settings.local
-        self.settings = settings.model_copy(update={
-            "temperature": local.temperature, "max_output_tokens": local.max_output_tokens,
-            "json_mode": True, "concurrency": 1, "max_retries": 0,
-        })
+        self.settings = settings.model_copy(
+            update={
+                "temperature": local.temperature,
+                "max_output_tokens": local.max_output_tokens,
+                "json_mode": True,
+                "concurrency": 1,
+                "max_retries": 0,
+            }
+        )
         self.model = model_path.name
         self.endpoint = f"local://{model_path.name}"
         self._key = ""
@@ -98,8 +103,16 @@ class LocalWriter:
     id = "local"
     Options = LLMSettings
 
-    def __init__(self, options: LLMSettings | None = None, *, model_path: Path | None = None, cache: Any = None,
-                 refresh: bool = False, strict: bool = False, prompt_dir: Any = None):
+    def __init__(
+        self,
+        options: LLMSettings | None = None,
+        *,
+        model_path: Path | None = None,
+        cache: Any = None,
+        refresh: bool = False,
+        strict: bool = False,
+        prompt_dir: Any = None,
+    ):
         self.options = options or LLMSettings(backend="local")
         self.model_path = model_path or Path(self.options.local.model_path)
         self.cache = cache
@@ -116,9 +129,14 @@ class LocalWriter:
         try:
             client = LocalChat(self.options, self.model_path, cache=self.cache, refresh=self.refresh)
             writer = MapReduceWriter(
-                client, prices={}, strict=self.strict, prompt_dir=self.prompt_dir,
-                token_budget=self.options.token_budget, concurrency=1,
-                direct_tokens=self.options.direct_tokens, item_chars=self.options.local.item_chars,
+                client,
+                prices={},
+                strict=self.strict,
+                prompt_dir=self.prompt_dir,
+                token_budget=self.options.token_budget,
+                concurrency=1,
+                direct_tokens=self.options.direct_tokens,
+                item_chars=self.options.local.item_chars,
                 items_per_story=self.options.local.items_per_story,
             )
             draft = writer.write(sections, context)

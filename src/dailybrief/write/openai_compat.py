@@ -373,7 +373,7 @@ def answer_text(content: Any) -> str | None:
         parts = [p.get("text") for p in content if isinstance(p, dict) and p.get("type", "text") == "text"]
         if not parts or not all(isinstance(p, str) for p in parts):
             return None
-        content = "".join(parts)
+        content = "".join(p for p in parts if isinstance(p, str))
     if content is None:
         return ""
     if not isinstance(content, str):

@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..models import FindingStat, Item, Report, VerificationStat
 from .entities import check_chinese_names, entity_spans, mentions, unsupported_names

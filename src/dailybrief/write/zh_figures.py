@@ -25,7 +25,7 @@ def _plain(value: float) -> str:
 
 
 def chinese_figure(quantity: Quantity) -> str | None:
-    """"8520 亿美元" for $852 billion, "4700 万美元" for $47 million, "13 亿" for 1.3 billion;
+    """ "8520 亿美元" for $852 billion, "4700 万美元" for $47 million, "13 亿" for 1.3 billion;
     None for a figure that needs no conversion (a year, a percentage, a small bare number)."""
     unit = quantity.unit
     if unit is not None and unit not in _CURRENCY:
