@@ -13,6 +13,7 @@ from dailybrief.store import Store
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "home"
     monkeypatch.setenv("DAILYBRIEF_HOME", str(path))
+    monkeypatch.delenv("DAILYBRIEF_STORE_URL", raising=False)  # the SQLite default unless a test sets it
     return path
 
 

@@ -263,6 +263,13 @@ class WebSettings(_Strict):
     login_attempts: int = Field(default=5, ge=1)  # failed logins per address and 5 minutes
 
 
+class StoreSettings(_Strict):
+    """Where the database lives: "" is the SQLite file `dailybrief.db` in the home folder; a
+    SQLAlchemy URL (`postgresql+psycopg://user@host:5432/db`) a shared server. $DAILYBRIEF_STORE_URL wins."""
+
+    url: str = ""
+
+
 class Settings(_Strict):
     review: Literal["off", "on", "auto"] = "off"  # on: publish needs approval; auto: when the verifier found something
     web: WebSettings = Field(default_factory=WebSettings)
@@ -276,6 +283,7 @@ class Settings(_Strict):
     site: SiteSettings = Field(default_factory=SiteSettings)
     publish: PublishSettings = Field(default_factory=PublishSettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
+    store: StoreSettings = Field(default_factory=StoreSettings)
 
     def edition_path(self, date: str, language: str) -> str:
         """An edition's page on the archive site, relative to its root: ``D/`` for the report
@@ -326,6 +334,8 @@ def load_settings(home: Path) -> Settings:
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path}: cannot read: {exc}") from None
         data = _merge(defaults, user)
+    if os.environ.get("DAILYBRIEF_STORE_URL"):  # a deployment points every process at one server
+        data = _merge(data, {"store": {"url": os.environ["DAILYBRIEF_STORE_URL"]}})
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:

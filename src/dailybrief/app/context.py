@@ -29,9 +29,10 @@ class Workspace:
     def settings(self) -> Settings:
         return load_settings(self.home)
 
-    def store(self) -> Store:
-        """Open (and migrate) the database; use as a context manager."""
-        return Store.open(self.home)
+    def store(self, *, migrate: bool = True) -> Store:
+        """Open the database (`store.url`, else dailybrief.db in the home) and apply pending
+        migrations unless `migrate` is False; use as a context manager."""
+        return Store.open(self.home, self.settings.store.url or None, migrate=migrate)
 
     @property
     def reports_dir(self) -> Path:

@@ -58,7 +58,7 @@ _FACETS: dict[str, tuple[list[str], list[str]]] = {}  # database path → the fi
 
 
 def run_search(store: Store, settings: Settings, query: str, filters: Filters, limit: int = 30) -> Results:
-    key = str(store.path)
+    key = store.key
     if sync_index(store, settings.report.zone) or key not in _FACETS:
         _FACETS[key] = facets(store)  # the choices change only when the index does
     hits, total = search(store, query, filters, limit)

@@ -44,7 +44,7 @@ DEFAULT_SOURCE_KIND = {
 
 
 def _open(home: Path, settings: Settings) -> Store:
-    store = Store.open(home)
+    store = Store.open(home, settings.store.url or None)
     source_store.sync_config_sources(store, settings.sources)
     return store
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, select, text
+from sqlalchemy import select
 
 from ..errors import InputError
 from . import Store, now_iso
@@ -72,12 +72,3 @@ def undo_correction(store: Store, correction_id: int, by: str = "") -> Correctio
                      .values(undone=now_iso(), undone_by=by))
         row = conn.execute(select(story_overrides).where(story_overrides.c.id == correction_id)).first()
     return _row(row)
-
-
-def migrate_corrections(conn: Connection) -> None:
-    """Add author, target and undo columns to story_overrides when an older database lacks them."""
-    have = {r[1] for r in conn.execute(text("PRAGMA table_info(story_overrides)"))}
-    for name, ddl in (("author", "TEXT NOT NULL DEFAULT ''"), ("target", "TEXT NOT NULL DEFAULT ''"),
-                      ("undone", "TEXT"), ("undone_by", "TEXT")):
-        if name not in have:
-            conn.execute(text(f"ALTER TABLE story_overrides ADD COLUMN {name} {ddl}"))

@@ -2,7 +2,7 @@
 
 A row is keyed by (date, channel, part). `publish` sends only the parts whose row is not
 `sent`, so a re-run after a failure sends what is missing and never posts a part twice.
-Created by migration `publish_0001_deliveries` in `schema.MIGRATIONS`.
+Created by migration `publish_0001_deliveries` (store/migrations).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from typing import Literal
 
 from sqlalchemy import (
     Column,
-    Connection,
     Integer,
     String,
     Table,
@@ -45,10 +44,6 @@ deliveries = Table(
     Column("updated", String, nullable=False),
     UniqueConstraint("date", "channel", "part"),
 )
-
-
-def create_deliveries(conn: Connection) -> None:
-    deliveries.create(conn, checkfirst=True)
 
 
 @dataclass

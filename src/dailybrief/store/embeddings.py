@@ -7,9 +7,9 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 from sqlalchemy import select
-from sqlalchemy.dialects.sqlite import insert
 
 from . import Store, now_iso
+from .dialect import insert
 from .story_tables import embeddings
 
 _CHUNK = 500  # keys per IN (...) query, under SQLite's variable limit
@@ -30,8 +30,8 @@ class EmbeddingCache:
                 query = select(embeddings.c.key, embeddings.c.vector).where(
                     (embeddings.c.model == model) & embeddings.c.key.in_(chunk)
                 )
-                for key, blob in conn.execute(query):
-                    found[key] = np.frombuffer(blob, dtype="<f4").copy()
+                for key, vector in conn.execute(query):
+                    found[key] = vector
         return found
 
     def put(self, model: str, vectors: Mapping[str, np.ndarray]) -> None:
@@ -40,11 +40,11 @@ class EmbeddingCache:
         stamp = now_iso()
         rows = [
             {"model": model, "key": key, "dim": int(vec.shape[0]),
-             "vector": np.asarray(vec, dtype="<f4").tobytes(), "created": stamp}
+             "vector": np.asarray(vec, dtype="<f4"), "created": stamp}
             for key, vec in vectors.items()
         ]
         with self.store.engine.begin() as conn:
-            conn.execute(insert(embeddings).on_conflict_do_nothing(), rows)
+            conn.execute(insert(conn, embeddings).on_conflict_do_nothing(), rows)
 
     def count(self, model: str | None = None) -> int:
         query = select(embeddings.c.key)

@@ -4,13 +4,15 @@ upsert that every writer of items uses (imports, collects)."""
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 
 from ..models import Item, Mirror
+from .dialect import marker, markers
 
 UTC = timezone.utc
 
@@ -126,6 +128,11 @@ def write_item_rows(conn: Connection, rows_of: Sequence[Sequence[tuple]]) -> lis
     unchanged. A new URL is added, a changed row updated; in a batch the last copy of a URL
     wins. The stored rows of all the URLs are read at once and written with a few `executemany`
     calls on the driver (SQLAlchemy's per-row statement handling was most of the cost).
+
+    On PostgreSQL several workers write at once: the transaction first takes advisory locks on
+    the hash buckets of its URLs (in order, so two writers never deadlock), so no other writer
+    changes those URLs between this read and this write; the insert is also an
+    `ON CONFLICT (url) DO UPDATE`, so a row can never be stored twice.
     """
     results: list[UpsertCounts] = []
     if not any(rows_of):
@@ -138,10 +145,13 @@ def write_item_rows(conn: Connection, rows_of: Sequence[Sequence[tuple]]) -> lis
     # as this batch leaves it, so a later write sees what an earlier one stored.
     current: dict[str, tuple] = {}
     urls = list(dict.fromkeys(row[url_at] for rows in rows_of for row in rows))
+    postgres = conn.dialect.name == "postgresql"
+    if postgres:
+        _lock_urls(conn, urls)
     select_sql = f"SELECT {', '.join(columns)} FROM items WHERE url IN "
     for start in range(0, len(urls), 500):
         chunk = urls[start : start + 500]
-        found = conn.exec_driver_sql(select_sql + f"({', '.join('?' * len(chunk))})", tuple(chunk))
+        found = conn.exec_driver_sql(select_sql + f"({markers(conn, len(chunk))})", tuple(chunk))
         current.update((row[url_at], tuple(row)) for row in found)
     inserts: list[tuple] = []
     updates: list[tuple] = []
@@ -176,12 +186,31 @@ def write_item_rows(conn: Connection, rows_of: Sequence[Sequence[tuple]]) -> lis
         counts.unchanged += len(rows) - len(rows_of_write)  # in-batch duplicates of a URL
         results.append(counts)
     if inserts:
+        conflict = ""
+        if postgres:  # unreachable under the locks; kept so a row is never stored twice
+            kept = [name for name in (*columns, "updated") if name != "url"]
+            conflict = " ON CONFLICT (url) DO UPDATE SET " + ", ".join(f"{n} = excluded.{n}" for n in kept)
         conn.exec_driver_sql(
             f"INSERT INTO items ({', '.join(columns)}, created, updated) "
-            f"VALUES ({', '.join('?' * (len(columns) + 2))})",
+            f"VALUES ({markers(conn, len(columns) + 2)}){conflict}",
             inserts,
         )
     if updates:  # after the inserts: a URL new in one write may change again in a later one
-        assignments = ", ".join(f"{name} = ?" for name in columns)
-        conn.exec_driver_sql(f"UPDATE items SET {assignments}, updated = ? WHERE url = ?", updates)
+        mark = marker(conn)
+        assignments = ", ".join(f"{name} = {mark}" for name in columns)
+        conn.exec_driver_sql(f"UPDATE items SET {assignments}, updated = {mark} WHERE url = {mark}", updates)
     return results
+
+
+_URL_LOCK = 0x75726C73  # "urls": the first key of the item writers' advisory locks
+_BUCKETS = 256  # lock buckets: few enough for PostgreSQL's lock table, many enough to rarely wait
+
+
+def _lock_urls(conn: Connection, urls: list[str]) -> None:
+    """Take this transaction's advisory locks on the buckets of `urls`, lowest bucket first."""
+    buckets = sorted({zlib.crc32(url.encode()) % _BUCKETS for url in urls})
+    conn.execute(
+        text("SELECT count(pg_advisory_xact_lock(:key, b)) FROM (SELECT unnest(CAST(:buckets AS int[])) AS b"
+             " ORDER BY 1) AS ordered"),
+        {"key": _URL_LOCK, "buckets": buckets},
+    )

@@ -11,9 +11,9 @@ import hashlib
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.dialects.sqlite import insert
 
 from . import Store, now_iso
+from .dialect import insert
 from .schema import llm_cache
 
 
@@ -53,10 +53,9 @@ class LLMCache:
             "output_tokens": answer.output_tokens,
             "created": now_iso(),
         }
-        statement = insert(llm_cache).values(**values)
-        statement = statement.on_conflict_do_update(index_elements=["key"], set_=values)
         with self.engine.begin() as conn:
-            conn.execute(statement)
+            statement = insert(conn, llm_cache).values(**values)
+            conn.execute(statement.on_conflict_do_update(index_elements=["key"], set_=values))
 
     def discard(self, endpoint: str, model: str, prompt_hash: str) -> None:
         """Forget one answer (the writer could not use it: it is asked again next time)."""

@@ -4,7 +4,7 @@ dailybrief.toml can be paused without editing the file."""
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Connection, String, Table, delete, select
+from sqlalchemy import Column, String, Table, delete, select
 
 from . import Store, now_iso
 from .schema import metadata
@@ -34,7 +34,3 @@ def paused_sources(store: Store) -> dict[str, tuple[str, str]]:
     """Paused source names → (since, by)."""
     with store.engine.connect() as conn:
         return {r.name: (r.since, r.by) for r in conn.execute(select(source_pauses))}
-
-
-def create_pause_table(conn: Connection) -> None:
-    source_pauses.create(conn, checkfirst=True)

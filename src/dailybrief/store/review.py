@@ -177,8 +177,3 @@ def events(conn: Connection, date: str, language: str) -> list[dict]:
 def all_reviews(conn: Connection) -> list[ReviewRow]:
     t = report_reviews
     return [ReviewRow(**r._mapping) for r in conn.execute(select(t).order_by(t.c.date.desc(), t.c.language))]
-
-
-def create_review_tables(conn: Connection) -> None:
-    for table in (report_versions, report_reviews, review_events):
-        table.create(conn, checkfirst=True)

@@ -4,7 +4,7 @@ deliveries) and `run_locks` (one row per date being built or published).
 A lock is a row keyed by the date: inserting it succeeds for exactly one process (the primary key
 decides, in SQLite and PostgreSQL alike), so two schedulers, or a scheduler and a manual `run`,
 never work on one date at once. A lock left by a crashed process expires after `ttl`.
-Created by migration `publish_0002_runs` in `schema.MIGRATIONS`.
+Created by migration `publish_0002_runs` (store/migrations).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Column, Connection, Integer, String, Table, Text, select
+from sqlalchemy import Column, Integer, String, Table, Text, select
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import LockHeld
@@ -49,11 +49,6 @@ run_locks = Table(
     Column("acquired", String, nullable=False),
     Column("expires", String, nullable=False),
 )
-
-
-def create_runs(conn: Connection) -> None:
-    runs.create(conn, checkfirst=True)
-    run_locks.create(conn, checkfirst=True)
 
 
 def _now() -> datetime:

@@ -1,16 +1,14 @@
-"""Tables and the append-only list of named migrations applied when a database is opened.
+"""The shared `metadata` and the core tables (items, sources, fetch log, articles, reports, LLM
+cache). Other tables are defined beside the queries that use them, on the same `metadata`.
 
-A migration is never edited once it has landed: schema changes are new entries at the end of
-`MIGRATIONS`. Each entry is a name and a function that takes an open connection.
+These definitions serve the queries; the tables are created and changed only by the Alembic
+revisions in store/migrations/versions (a schema change is a new revision there and an edit here).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from sqlalchemy import (
     Column,
-    Connection,
     Float,
     Integer,
     MetaData,
@@ -106,52 +104,3 @@ llm_cache = Table(
     Column("output_tokens", Integer, nullable=False, default=0),
     Column("created", String, nullable=False),
 )
-
-
-def _create(*tables: Table) -> Callable[[Connection], None]:
-    def apply(conn: Connection) -> None:
-        for table in tables:
-            table.create(conn, checkfirst=True)
-
-    return apply
-
-
-MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
-    ("0001_items", _create(items)),
-    ("0002_sources_fetch_log_articles", _create(sources, fetch_log, articles)),
-    ("0003_reports", _create(reports)),
-    ("0004_llm_cache", _create(llm_cache)),
-    ("0005_story_engine", lambda conn: _story_engine(conn)),
-    ("publish_0001_deliveries", lambda conn: _publish_deliveries(conn)),
-    ("web_0001_users_sessions", lambda conn: _web("users", "create_user_tables")(conn)),
-    ("web_0002_review", lambda conn: _web("review", "create_review_tables")(conn)),
-    ("web_0003_search", lambda conn: _web("search", "create_search_tables")(conn)),
-    ("web_0004_corrections", lambda conn: _web("corrections", "migrate_corrections")(conn)),
-    ("web_0005_source_pauses", lambda conn: _web("pauses", "create_pause_table")(conn)),
-    ("publish_0002_runs", lambda conn: _publish_runs(conn)),
-]
-
-
-def _story_engine(conn: Connection) -> None:
-    from .story_tables import create_story_tables  # defined beside the queries that use them
-
-    create_story_tables(conn)
-
-
-def _publish_deliveries(conn: Connection) -> None:
-    from .deliveries import create_deliveries  # defined beside the queries that use it
-
-    create_deliveries(conn)
-
-
-def _web(module: str, function: str) -> Callable[[Connection], None]:
-    """A table-creating function of the web app's store modules (defined beside their queries)."""
-    from importlib import import_module
-
-    return getattr(import_module(f"{__package__}.{module}"), function)
-
-
-def _publish_runs(conn: Connection) -> None:
-    from .runs import create_runs  # defined beside the queries that use them
-
-    create_runs(conn)

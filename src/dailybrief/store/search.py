@@ -1,4 +1,5 @@
-"""Full-text search over reports and items, in Chinese and English: SQLite FTS5.
+"""Full-text search over reports and items, in Chinese and English: SQLite FTS5, or a
+tsvector column with a GIN index on PostgreSQL (tables made by migration web_0003_search).
 
 FTS5's `unicode61` tokenizer takes a run of Chinese characters as one token, so every text is
 segmented with jieba first (search mode: a long word also yields its shorter words) and the
@@ -6,6 +7,11 @@ words are indexed separated by spaces; a query is segmented the same way and eve
 match. English words are stemmed (`porter`). `search_docs` holds what a hit shows (title, raw
 text, date, section, source); `search_fts` holds the segmented words under the same rowid.
 `sync_index` brings the index up to date with the items and reports changed since its last run.
+
+PostgreSQL indexes the same segmented words in `search_docs.words` with the `simple`
+configuration (every word as it is: no stemming, no stop words) and ranks with `ts_rank_cd`
+where SQLite uses bm25; a query matches when every word does, as in FTS5. Unlike FTS5's porter
+stemmer, `simple` matches English words exactly (`model` does not find `models`).
 """
 
 from __future__ import annotations
@@ -51,17 +57,6 @@ def query_words(value: str) -> list[str]:
     return [w for w in _jieba().lcut(value.lower()) if _WORD.search(w)]
 
 
-def create_search_tables(conn: Connection) -> None:
-    conn.execute(text(
-        "CREATE TABLE IF NOT EXISTS search_docs (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, ref TEXT NOT NULL UNIQUE,"
-        " date TEXT NOT NULL, language TEXT NOT NULL DEFAULT '', section TEXT NOT NULL DEFAULT '',"
-        " source TEXT NOT NULL DEFAULT '', title TEXT NOT NULL, body TEXT NOT NULL, url TEXT NOT NULL DEFAULT '')"
-    ))
-    conn.execute(text("CREATE INDEX IF NOT EXISTS search_docs_date ON search_docs (date)"))
-    conn.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(words, tokenize='porter unicode61')"))
-    conn.execute(text("CREATE TABLE IF NOT EXISTS search_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)"))
-
-
 @dataclass
 class Doc:
     kind: str  # report | item
@@ -76,6 +71,15 @@ class Doc:
 
 
 def _put(conn: Connection, doc: Doc) -> None:
+    words = index_words(f"{doc.title}\n{doc.body}")
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("DELETE FROM search_docs WHERE ref = :ref"), {"ref": doc.ref})
+        conn.execute(text(
+            "INSERT INTO search_docs (kind, ref, date, language, section, source, title, body, url, words)"
+            " VALUES (:kind, :ref, :date, :language, :section, :source, :title, :body, :url,"
+            " to_tsvector('simple', :words))"
+        ), {**vars(doc), "words": words})
+        return
     old = conn.execute(text("SELECT id FROM search_docs WHERE ref = :r"), {"r": doc.ref}).scalar()
     if old is not None:
         conn.execute(text("DELETE FROM search_fts WHERE rowid = :i"), {"i": old})
@@ -84,8 +88,7 @@ def _put(conn: Connection, doc: Doc) -> None:
         "INSERT INTO search_docs (kind, ref, date, language, section, source, title, body, url)"
         " VALUES (:kind, :ref, :date, :language, :section, :source, :title, :body, :url)"
     ), vars(doc)).lastrowid
-    conn.execute(text("INSERT INTO search_fts (rowid, words) VALUES (:i, :w)"),
-                 {"i": new, "w": index_words(f"{doc.title}\n{doc.body}")})
+    conn.execute(text("INSERT INTO search_fts (rowid, words) VALUES (:i, :w)"), {"i": new, "w": words})
 
 
 def _mark(conn: Connection, key: str) -> str:
@@ -185,8 +188,12 @@ def search(store: Store, query: str, filters: Filters | None = None, limit: int 
     words = query_words(query)
     if not words:
         return [], 0
-    match = " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
-    where, params = ["search_fts MATCH :q"], {"q": match, "limit": limit}
+    postgres = store.dialect == "postgresql"
+    if postgres:  # the query's words through the parser that made the index: all must match
+        where, params = ["d.words @@ plainto_tsquery('simple', :q)"], {"q": " ".join(words), "limit": limit}
+    else:
+        match = " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
+        where, params = ["search_fts MATCH :q"], {"q": match, "limit": limit}
     f = filters or Filters()
     for column, op, value in (("date", ">=", f.since), ("date", "<=", f.until), ("section", "=", f.section),
                               ("source", "=", f.source), ("kind", "=", f.kind)):
@@ -195,12 +202,17 @@ def search(store: Store, query: str, filters: Filters | None = None, limit: int 
             where.append(f"d.{column} {op} :{name}")
             params[name] = value
     clause = " AND ".join(where)
-    base = f"FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid WHERE {clause}"
+    if postgres:
+        base = f"FROM search_docs d WHERE {clause}"
+        order = "ts_rank_cd(d.words, plainto_tsquery('simple', :q)) DESC"
+    else:
+        base = f"FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid WHERE {clause}"
+        order = "bm25(search_fts)"
     with store.engine.connect() as conn:
         total = conn.execute(text(f"SELECT count(*) {base}"), params).scalar_one()
         rows = conn.execute(text(
             f"SELECT d.kind, d.ref, d.date, d.language, d.section, d.source, d.title, d.body, d.url {base}"
-            " ORDER BY bm25(search_fts), d.date DESC LIMIT :limit"
+            f" ORDER BY {order}, d.date DESC LIMIT :limit"
         ), params).all()
     return [Hit(*row) for row in rows], total
 

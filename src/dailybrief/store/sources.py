@@ -19,6 +19,7 @@ from ..config import Settings, SourceSpec
 from ..errors import CollectError
 from ..models import Item
 from . import Store, schema
+from .dialect import marker, markers
 from .items import UpsertCounts, item_rows, write_item_rows
 
 UTC = timezone.utc
@@ -308,17 +309,18 @@ def save_fetches(store: Store, writes: Sequence[SourceWrite]) -> list[UpsertCoun
     """
     with store.engine.begin() as conn:
         results = write_item_rows(conn, [write.all_rows() for write in writes])
+        m = marker(conn)
         for write in writes:
             if write.ok:
                 conn.exec_driver_sql(
-                    "UPDATE sources SET last_success = ?, failures = 0, "
-                    "etag = coalesce(?, etag), last_modified = coalesce(?, last_modified) "
-                    "WHERE name = ?",
+                    f"UPDATE sources SET last_success = {m}, failures = 0, "
+                    f"etag = coalesce({m}, etag), last_modified = coalesce({m}, last_modified) "
+                    f"WHERE name = {m}",
                     (_iso(write.when), write.etag, write.last_modified, write.name),
                 )
             else:
                 conn.exec_driver_sql(
-                    "UPDATE sources SET last_error = ?, failures = failures + 1 WHERE name = ?",
+                    f"UPDATE sources SET last_error = {m}, failures = failures + 1 WHERE name = {m}",
                     ((write.error or "failed")[:2000], write.name),
                 )
         logs = [
@@ -337,7 +339,7 @@ def save_fetches(store: Store, writes: Sequence[SourceWrite]) -> list[UpsertCoun
         if logs:
             conn.exec_driver_sql(
                 "INSERT INTO fetch_log (source, url, started, status, bytes, seconds, error) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                f"VALUES ({markers(conn, 7)})",
                 logs,
             )
     return results

@@ -1,11 +1,12 @@
 """Tables of the story engine: the embedding cache, story builds with their members and merge
-log, and editor overrides. Created by migration 0004 in `schema.MIGRATIONS`."""
+log, and editor overrides. Created by migration 0005_story_engine (store/migrations)."""
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Connection, Float, ForeignKey, Integer, LargeBinary, String, Table, Text
+from sqlalchemy import Column, Float, ForeignKey, Integer, String, Table, Text
 
 from .schema import metadata
+from .types import Vector
 
 embeddings = Table(
     "embeddings",
@@ -13,7 +14,7 @@ embeddings = Table(
     Column("model", String, primary_key=True),
     Column("key", String, primary_key=True),  # hash of the embedded text (derived from item content)
     Column("dim", Integer, nullable=False),
-    Column("vector", LargeBinary, nullable=False),  # float32, little-endian
+    Column("vector", Vector, nullable=False),  # float32: a blob on SQLite, real[] on PostgreSQL
     Column("created", String, nullable=False),
 )
 
@@ -65,8 +66,3 @@ story_overrides = Table(
     Column("undone", String),  # when the correction was undone (kept, no longer applied)
     Column("undone_by", String),
 )
-
-
-def create_story_tables(conn: Connection) -> None:
-    for table in (embeddings, story_builds, story_members, story_merges, story_overrides):
-        table.create(conn, checkfirst=True)

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Column, Connection, String, Table, delete, select
+from sqlalchemy import Column, String, Table, delete, select
 
 from ..errors import AuthError, InputError
 from . import Store, now_iso
@@ -127,8 +127,3 @@ def session_for(store: Store, token: str) -> Session | None:
 def end_session(store: Store, token: str) -> None:
     with store.engine.begin() as conn:
         conn.execute(delete(sessions).where(sessions.c.token_hash == _digest(token)))
-
-
-def create_user_tables(conn: Connection) -> None:
-    for table in (users, sessions):
-        table.create(conn, checkfirst=True)

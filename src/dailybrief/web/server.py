@@ -101,7 +101,7 @@ def create_app(home: Path, settings: Settings, store: Store | None = None) -> Fa
     from . import admin, newsroom, pages
 
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
-    web = Web(home, settings, store or Store.open(home))
+    web = Web(home, settings, store or Store.open(home, settings.store.url or None))
     app.state.web = web
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     @app.get("/favicon.ico", include_in_schema=False)

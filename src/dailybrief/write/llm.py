@@ -666,7 +666,7 @@ def make_writer(name: str, settings: Any, store: Any, options: Any) -> Any:
         from .local import LocalWriter, default_model_path
 
         local = settings.llm.local
-        path = Path(local.model_path).expanduser() if local.model_path else default_model_path(store.path.parent)
+        path = Path(local.model_path).expanduser() if local.model_path else default_model_path(store.home)
         return LocalWriter(
             settings.llm.model_copy(update={"backend": "local"}), model_path=path, cache=LLMCache(store),
             refresh=getattr(options, "refresh", False), strict=getattr(options, "strict", False),
