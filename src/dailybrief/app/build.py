@@ -126,7 +126,7 @@ class DemoResult:
 
 def demo_workspace() -> Workspace:
     """A fresh temporary home for the demo."""
-    return Workspace(Path(tempfile.mkdtemp(prefix="dailybrief-demo-")))
+    return Workspace(Path(tempfile.mkdtemp(prefix="dailybrief-demo-")), embedded=True)  # never a shared database
 
 
 def import_sample(ws: Workspace) -> ImportResult:

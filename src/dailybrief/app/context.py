@@ -19,6 +19,7 @@ from ..store import Store
 @dataclass
 class Workspace:
     home: Path
+    embedded: bool = False  # always the SQLite file in the home, whatever store.url says (the demo)
 
     @classmethod
     def at(cls, home: str | Path | None = None) -> Workspace:
@@ -32,7 +33,8 @@ class Workspace:
     def store(self, *, migrate: bool = True) -> Store:
         """Open the database (`store.url`, else dailybrief.db in the home) and apply pending
         migrations unless `migrate` is False; use as a context manager."""
-        return Store.open(self.home, self.settings.store.url or None, migrate=migrate)
+        url = None if self.embedded else self.settings.store.url or None
+        return Store.open(self.home, url, migrate=migrate)
 
     @property
     def reports_dir(self) -> Path:

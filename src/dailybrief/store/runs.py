@@ -1,9 +1,12 @@
 """The daily job's records: `runs` (one row per run, with its stages, timings, errors and
 deliveries) and `run_locks` (one row per date being built or published).
 
-A lock is a row keyed by the date: inserting it succeeds for exactly one process (the primary key
-decides, in SQLite and PostgreSQL alike), so two schedulers, or a scheduler and a manual `run`,
-never work on one date at once. A lock left by a crashed process expires after `ttl`.
+A lock is a row keyed by the date: `INSERT ... ON CONFLICT DO NOTHING` stores it for exactly one
+process (the primary key decides, in SQLite and PostgreSQL alike: on PostgreSQL a second insert
+waits on the first one's row lock until it commits, then does nothing), so two schedulers on any
+machines, or a scheduler and a manual `run`, never work on one date at once. A row, unlike a
+session advisory lock, outlives the connection, names its owner for `LockHeld`, and works on
+SQLite too. A lock left by a crashed process expires after `ttl`.
 Created by migration `publish_0002_runs` (store/migrations).
 """
 
@@ -20,10 +23,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Column, Integer, String, Table, Text, select
-from sqlalchemy.exc import IntegrityError
 
 from ..errors import LockHeld
 from . import Store
+from .dialect import insert
 from .schema import metadata
 
 runs = Table(
@@ -71,11 +74,10 @@ def acquire_lock(store: Store, date: str, owner: str, ttl: timedelta = timedelta
     with store.engine.begin() as conn:
         stale = (run_locks.c.date == date) & (run_locks.c.expires < _iso(now))
         conn.execute(run_locks.delete().where(stale))
-        try:
-            conn.execute(run_locks.insert().values(**values))
-            return
-        except IntegrityError:
-            pass
+        statement = insert(conn, run_locks).values(**values).on_conflict_do_nothing().returning(run_locks.c.date)
+        taken = conn.execute(statement).first() is not None
+    if taken:
+        return
     with store.engine.connect() as conn:
         row = conn.execute(select(run_locks).where(run_locks.c.date == date)).first()
     holder = f"{row.owner} since {row.acquired}" if row else "another process"
