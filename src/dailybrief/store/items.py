@@ -4,12 +4,11 @@ upsert that every writer of items uses (imports, collects)."""
 from __future__ import annotations
 
 import json
-import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from ..models import Item, Mirror
 from .dialect import marker, markers
@@ -32,9 +31,7 @@ class UpsertCounts:
     unchanged: int = 0
 
     def __add__(self, other: UpsertCounts) -> UpsertCounts:
-        return UpsertCounts(
-            self.added + other.added, self.updated + other.updated, self.unchanged + other.unchanged
-        )
+        return UpsertCounts(self.added + other.added, self.updated + other.updated, self.unchanged + other.unchanged)
 
 
 def _item_row(item: Item) -> dict[str, object]:
@@ -104,19 +101,42 @@ def item_rows(items: Iterable[Item]) -> list[tuple]:
                 stamp = times[fetched] = _iso(fetched)
         else:
             stamp = None
-        rows.append((
-            item.url, item.title, _iso(item.published), item.source, item.source_kind, item.lang,
-            item.content, item.summary, item.score, item.comments, stamp, item.content_hash,
-            json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else "{}",
-            bool(item.extra.get("date_guessed")),
-        ))
+        rows.append(
+            (
+                item.url,
+                item.title,
+                _iso(item.published),
+                item.source,
+                item.source_kind,
+                item.lang,
+                item.content,
+                item.summary,
+                item.score,
+                item.comments,
+                stamp,
+                item.content_hash,
+                json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else "{}",
+                bool(item.extra.get("date_guessed")),
+            )
+        )
     return rows
 
 
 # The column order `item_rows` writes by hand (the same values as `_item_row`, built faster).
 _FAST_COLUMNS = (
-    "url", "title", "published", "source", "source_kind", "lang", "content", "summary", "score",
-    "comments", "fetched", "content_hash", "extra",
+    "url",
+    "title",
+    "published",
+    "source",
+    "source_kind",
+    "lang",
+    "content",
+    "summary",
+    "score",
+    "comments",
+    "fetched",
+    "content_hash",
+    "extra",
 )
 
 
@@ -129,10 +149,11 @@ def write_item_rows(conn: Connection, rows_of: Sequence[Sequence[tuple]]) -> lis
     wins. The stored rows of all the URLs are read at once and written with a few `executemany`
     calls on the driver (SQLAlchemy's per-row statement handling was most of the cost).
 
-    On PostgreSQL several workers write at once: the transaction first takes advisory locks on
-    the hash buckets of its URLs (in order, so two writers never deadlock), so no other writer
-    changes those URLs between this read and this write; the insert is also an
-    `ON CONFLICT (url) DO UPDATE`, so a row can never be stored twice.
+    On PostgreSQL several workers write at once. New URLs are inserted with
+    `ON CONFLICT (url) DO NOTHING RETURNING url`: a URL another writer stored since the read is
+    not stored twice, and is settled against that writer's row like any stored one (counted
+    updated or unchanged, not added), so each URL is added by exactly one writer. Inserts and
+    updates go in URL order, so two writers lock rows in the same order and never deadlock.
     """
     results: list[UpsertCounts] = []
     if not any(rows_of):
@@ -146,15 +167,11 @@ def write_item_rows(conn: Connection, rows_of: Sequence[Sequence[tuple]]) -> lis
     current: dict[str, tuple] = {}
     urls = list(dict.fromkeys(row[url_at] for rows in rows_of for row in rows))
     postgres = conn.dialect.name == "postgresql"
-    if postgres:
-        _lock_urls(conn, urls)
-    select_sql = f"SELECT {', '.join(columns)} FROM items WHERE url IN "
-    for start in range(0, len(urls), 500):
-        chunk = urls[start : start + 500]
-        found = conn.exec_driver_sql(select_sql + f"({markers(conn, len(chunk))})", tuple(chunk))
-        current.update((row[url_at], tuple(row)) for row in found)
+    current.update(_read_rows(conn, columns, urls))
     inserts: list[tuple] = []
     updates: list[tuple] = []
+    added_in: dict[str, int] = {}  # new URL -> the batch that counted it added
+    guessed: set[str] = set()  # URLs whose last row had a guessed publication time
     for rows in rows_of:
         counts = UpsertCounts()
         stamp = _iso(datetime.now(UTC))
@@ -172,11 +189,16 @@ def write_item_rows(conn: Connection, rows_of: Sequence[Sequence[tuple]]) -> lis
                     changed[published_at] = _iso(datetime.fromisoformat(stored[published_at]))
                 values = tuple(changed)
             rows_of_write[url] = values  # the last copy wins
+            if row[width]:
+                guessed.add(url)
+            else:
+                guessed.discard(url)
         for url, values in rows_of_write.items():
             old = current.get(url)
             if old is None:
                 inserts.append((*values, stamp, stamp))
                 counts.added += 1
+                added_in[url] = len(results)
             elif old != values:
                 updates.append((*values, stamp, url))
                 counts.updated += 1
@@ -185,14 +207,31 @@ def write_item_rows(conn: Connection, rows_of: Sequence[Sequence[tuple]]) -> lis
             current[url] = values
         counts.unchanged += len(rows) - len(rows_of_write)  # in-batch duplicates of a URL
         results.append(counts)
-    if inserts:
-        conflict = ""
-        if postgres:  # unreachable under the locks; kept so a row is never stored twice
-            kept = [name for name in (*columns, "updated") if name != "url"]
-            conflict = " ON CONFLICT (url) DO UPDATE SET " + ", ".join(f"{n} = excluded.{n}" for n in kept)
+    if postgres:
+        inserts.sort(key=lambda values: values[url_at])
+        updates.sort(key=lambda values: values[-1])  # stable: one URL's updates stay in batch order
+        lost = _insert_new(conn, columns, inserts)
+        if lost:
+            stored = _read_rows(conn, columns, sorted(lost))
+            updates = [u for u in updates if u[-1] not in lost]
+            for url in sorted(lost):
+                values = list(current[url])
+                theirs = stored[url]
+                if theirs[fetched_at]:
+                    values[fetched_at] = _iso(datetime.fromisoformat(theirs[fetched_at]))
+                if url in guessed:
+                    values[published_at] = _iso(datetime.fromisoformat(theirs[published_at]))
+                counts = results[added_in[url]]
+                counts.added -= 1
+                if tuple(values) == theirs:
+                    counts.unchanged += 1
+                else:
+                    counts.updated += 1
+                    updates.append((*values, _iso(datetime.now(UTC)), url))
+            updates.sort(key=lambda values: values[-1])
+    elif inserts:
         conn.exec_driver_sql(
-            f"INSERT INTO items ({', '.join(columns)}, created, updated) "
-            f"VALUES ({markers(conn, len(columns) + 2)}){conflict}",
+            f"INSERT INTO items ({', '.join(columns)}, created, updated) VALUES ({markers(conn, len(columns) + 2)})",
             inserts,
         )
     if updates:  # after the inserts: a URL new in one write may change again in a later one
@@ -202,15 +241,33 @@ def write_item_rows(conn: Connection, rows_of: Sequence[Sequence[tuple]]) -> lis
     return results
 
 
-_URL_LOCK = 0x75726C73  # "urls": the first key of the item writers' advisory locks
-_BUCKETS = 256  # lock buckets: few enough for PostgreSQL's lock table, many enough to rarely wait
+_INSERT_ROWS = 1000  # rows per multi-row INSERT on PostgreSQL (18 parameters each, under its 65,535)
 
 
-def _lock_urls(conn: Connection, urls: list[str]) -> None:
-    """Take this transaction's advisory locks on the buckets of `urls`, lowest bucket first."""
-    buckets = sorted({zlib.crc32(url.encode()) % _BUCKETS for url in urls})
-    conn.execute(
-        text("SELECT count(pg_advisory_xact_lock(:key, b)) FROM (SELECT unnest(CAST(:buckets AS int[])) AS b"
-             " ORDER BY 1) AS ordered"),
-        {"key": _URL_LOCK, "buckets": buckets},
-    )
+def _insert_new(conn: Connection, columns: Sequence[str], inserts: list[tuple]) -> set[str]:
+    """Insert rows of new URLs on PostgreSQL; return the URLs another writer stored first."""
+    url_at = columns.index("url")
+    lost: set[str] = set()
+    width = len(columns) + 2
+    for start in range(0, len(inserts), _INSERT_ROWS):
+        chunk = inserts[start : start + _INSERT_ROWS]
+        rows = ", ".join(f"({markers(conn, width)})" for _ in chunk)
+        stored = conn.exec_driver_sql(
+            f"INSERT INTO items ({', '.join(columns)}, created, updated) VALUES {rows}"
+            " ON CONFLICT (url) DO NOTHING RETURNING url",
+            tuple(value for values in chunk for value in values),
+        )
+        lost.update({values[url_at] for values in chunk} - set(stored.scalars()))
+    return lost
+
+
+def _read_rows(conn: Connection, columns: Sequence[str], urls: list[str]) -> dict[str, tuple]:
+    """The stored rows (values in `columns` order) of `urls`, by URL."""
+    url_at = columns.index("url")
+    found: dict[str, tuple] = {}
+    select_sql = f"SELECT {', '.join(columns)} FROM items WHERE url IN "
+    for start in range(0, len(urls), 500):
+        chunk = urls[start : start + 500]
+        rows = conn.exec_driver_sql(select_sql + f"({markers(conn, len(chunk))})", tuple(chunk))
+        found.update((row[url_at], tuple(row)) for row in rows)
+    return found
