@@ -212,22 +212,9 @@ def write_item_rows(conn: Connection, rows_of: Sequence[Sequence[tuple]]) -> lis
         updates.sort(key=lambda values: values[-1])  # stable: one URL's updates stay in batch order
         lost = _insert_new(conn, columns, inserts)
         if lost:
-            stored = _read_rows(conn, columns, sorted(lost))
-            updates = [u for u in updates if u[-1] not in lost]
-            for url in sorted(lost):
-                values = list(current[url])
-                theirs = stored[url]
-                if theirs[fetched_at]:
-                    values[fetched_at] = _iso(datetime.fromisoformat(theirs[fetched_at]))
-                if url in guessed:
-                    values[published_at] = _iso(datetime.fromisoformat(theirs[published_at]))
-                counts = results[added_in[url]]
-                counts.added -= 1
-                if tuple(values) == theirs:
-                    counts.unchanged += 1
-                else:
-                    counts.updated += 1
-                    updates.append((*values, _iso(datetime.now(UTC)), url))
+            updates = [u for u in updates if u[-1] not in lost] + _settle(
+                conn, columns, lost, current, guessed, [results[added_in[url]] for url in sorted(lost)]
+            )
             updates.sort(key=lambda values: values[-1])
     elif inserts:
         conn.exec_driver_sql(
@@ -239,6 +226,34 @@ def write_item_rows(conn: Connection, rows_of: Sequence[Sequence[tuple]]) -> lis
         assignments = ", ".join(f"{name} = {mark}" for name in columns)
         conn.exec_driver_sql(f"UPDATE items SET {assignments}, updated = {mark} WHERE url = {mark}", updates)
     return results
+
+
+def _settle(
+    conn: Connection,
+    columns: Sequence[str],
+    lost: set[str],
+    current: dict[str, tuple],
+    guessed: set[str],
+    counted: list[UpsertCounts],
+) -> list[tuple]:
+    """Compare the rows this write meant to add with the rows another writer stored first
+    (`lost`, sorted; `counted[i]` counted the i-th as added): the UPDATE rows of those that differ."""
+    at = {name: index for index, name in enumerate(columns)}
+    theirs = _read_rows(conn, columns, sorted(lost))
+    updates: list[tuple] = []
+    for url, counts in zip(sorted(lost), counted, strict=True):
+        mine, stored = list(current[url]), theirs[url]
+        if stored[at["fetched"]]:  # their fetch was first
+            mine[at["fetched"]] = _iso(datetime.fromisoformat(stored[at["fetched"]]))
+        if url in guessed:
+            mine[at["published"]] = _iso(datetime.fromisoformat(stored[at["published"]]))
+        counts.added -= 1
+        if tuple(mine) == stored:
+            counts.unchanged += 1
+        else:
+            counts.updated += 1
+            updates.append((*mine, _iso(datetime.now(UTC)), url))
+    return updates
 
 
 _INSERT_ROWS = 1000  # rows per multi-row INSERT on PostgreSQL (18 parameters each, under its 65,535)
