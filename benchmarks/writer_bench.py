@@ -6,7 +6,7 @@ request per selected item, measured in the same run. Then a rebuild, which must 
 
 Targets (issue 5): requests <= stories + sections + 2; tokens (in + out) <= 1.5 x the tokens of
 the selected items' title and text; zero requests on rebuild. Tokens are counted with
-`openai_compat.estimate_tokens` (1 per CJK character, 1 per 4 other characters) on both sides;
+`llm_types.estimate_tokens` (1 per CJK character, 1 per 4 other characters) on both sides;
 the fake model's answers are sentences of the items, so output sizes are those of an extractive
 brief, not of a real model.
 

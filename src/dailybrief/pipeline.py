@@ -38,7 +38,8 @@ from .write.base import WriteContext, Writer
 from .write.checked import verified_report
 from .write.draft import Draft
 from .write.extractive import language_warnings
-from .write.llm import make_writer, writer_warnings
+from .write.llm import writer_warnings
+from .write.writers import make_writer
 
 STAGES = ("select", "dedupe", "stories", "relevance", "rank", "sections", "write", "verify", "render")
 Progress = Callable[[str, str], None]  # (stage, "start" | "done")
@@ -53,7 +54,7 @@ class BuildOptions:
     writer: str = "extractive"
     formats: tuple[str, ...] = ("all",)
     template_dir: Path | None = None
-    # writer options (see write/llm.py make_writer); `writer_instance` overrides `writer` (tests)
+    # writer options (see write/writers.py make_writer); `writer_instance` overrides `writer` (tests)
     base_url: str | None = None
     model: str | None = None
     strict: bool = False

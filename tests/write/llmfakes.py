@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 
-from dailybrief.write.openai_compat import Completion, Usage, estimate_tokens
+from dailybrief.write.llm_types import Completion, Usage, estimate_tokens
 from dailybrief.write.sentences import split_sentences
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")

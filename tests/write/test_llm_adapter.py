@@ -15,7 +15,8 @@ from dailybrief.models import Item, Section, Story
 from dailybrief.store.llm_cache import LLMCache
 from dailybrief.write.base import WriteContext
 from dailybrief.write.llm import MapReduceWriter
-from dailybrief.write.openai_compat import ChatClient, LLMRequestError, LLMSetupError, OpenAIWriter
+from dailybrief.write.llm_types import LLMRequestError, LLMSetupError
+from dailybrief.write.openai_compat import ChatClient, OpenAIWriter
 
 WHEN = datetime(2026, 4, 16, 10, tzinfo=timezone.utc)
 

@@ -15,7 +15,8 @@ from test_llm_adapter import client, context, sections, settings
 from conftest import KEY
 from dailybrief.store.llm_cache import LLMCache
 from dailybrief.write.llm import MapReduceWriter
-from dailybrief.write.openai_compat import ChatClient, LLMRequestError
+from dailybrief.write.llm_types import LLMRequestError
+from dailybrief.write.openai_compat import ChatClient
 
 HELLO = [{"role": "user", "content": "hello"}]
 

@@ -14,8 +14,8 @@ from dailybrief.config import LLMSettings, LocalModelSettings
 from dailybrief.errors import WriterError
 from dailybrief.model_install import PackagedModel, install, installed
 from dailybrief.store.llm_cache import LLMCache
+from dailybrief.write.llm_types import LLMSetupError
 from dailybrief.write.local import LocalChat, LocalWriter
-from dailybrief.write.openai_compat import LLMSetupError
 
 
 @pytest.fixture(scope="module")

@@ -42,8 +42,9 @@ from .base import WriteContext
 from .draft import Draft, DraftParagraph, DraftSection, DraftSentence
 from .examples import example
 from .extractive import ExtractiveWriter, pick_sentences
-from .openai_compat import Completion, LLMError, LLMSetupError, Usage, estimate_tokens
+from .llm_types import Completion, LLMError, LLMSetupError, Usage, estimate_tokens
 from .sentences import bigrams, overlap, split_sentences
+from .verify import split_cited  # the verifier's own splitting, so both see the same sentences
 from .zh_figures import with_chinese_figures
 
 LANGUAGES = {"zh": "Simplified Chinese (简体中文); keep names of products and companies as written", "en": "English"}
@@ -220,8 +221,6 @@ def cited_sentences(text: str | list[SentenceOut], known: set[int], language: st
     if isinstance(text, list):
         _check_sentences(text, known, language)
         return [(_MARKS.sub("", s.text).strip(), list(dict.fromkeys(s.cite))) for s in text]
-    from .verify import split_cited  # the verifier's own splitting, so both see the same sentences
-
     flat = _GROUPED.sub(lambda m: "".join(f"[{n.strip()}]" for n in re.split(r"[,，]", m.group(1))), text)
     out = []
     for piece in split_cited(flat):
@@ -650,39 +649,6 @@ def item_text_tokens(stories: list[Story]) -> int:
 
 def items_of(sections: list[Section]) -> dict[str, Item]:
     return {it.url: it for section in sections for story in section.stories for it in story.items}
-
-
-def make_writer(name: str, settings: Any, store: Any, options: Any) -> Any:
-    """The writer a build asked for: `extractive`, `openai` (configured from `[llm]`, the build's
-    --base-url/--model/--refresh/--strict and the store's LLM cache), or any registered writer."""
-    from .writers import get_writer
-
-    if name not in ("openai", "local"):
-        return get_writer(name)
-    from ..store.llm_cache import LLMCache
-    from .openai_compat import OpenAIWriter
-
-    if name == "local":
-        from .local import LocalWriter, default_model_path
-
-        local = settings.llm.local
-        path = Path(local.model_path).expanduser() if local.model_path else default_model_path(store.home)
-        return LocalWriter(
-            settings.llm.model_copy(update={"backend": "local"}), model_path=path, cache=LLMCache(store),
-            refresh=getattr(options, "refresh", False), strict=getattr(options, "strict", False),
-            prompt_dir=getattr(options, "prompt_dir", None),
-        )
-
-    overrides = {"backend": "openai"}
-    if getattr(options, "base_url", None):
-        overrides["base_url"] = options.base_url
-    if getattr(options, "model", None):
-        overrides["model"] = options.model
-    llm = settings.llm.model_copy(update=overrides)
-    return OpenAIWriter(
-        llm, cache=LLMCache(store), refresh=getattr(options, "refresh", False),
-        strict=getattr(options, "strict", False), prompt_dir=getattr(options, "prompt_dir", None),
-    )
 
 
 def writer_warnings(notes: Mapping[str, Any]) -> list[str]:

@@ -18,7 +18,9 @@ from typing import Any
 from ..config import LLMSettings
 from .base import WriteContext, register
 from .draft import Draft
-from .openai_compat import ChatClient, LLMRequestError, LLMSetupError, Usage
+from .llm import MapReduceWriter, extractive_fallback
+from .llm_types import LLMRequestError, LLMSetupError, Usage
+from .openai_compat import ChatClient
 
 
 def default_model_path(home: Path) -> Path:
@@ -123,8 +125,6 @@ class LocalWriter:
     def write(self, sections: list, context: WriteContext) -> Draft:
         """The report by the local model; by the extractive writer (the reason in the notes)
         when the model cannot be loaded, unless `strict`."""
-        from .llm import MapReduceWriter, extractive_fallback
-
         client = None
         try:
             client = LocalChat(self.options, self.model_path, cache=self.cache, refresh=self.refresh)

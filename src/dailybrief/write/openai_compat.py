@@ -6,7 +6,7 @@ to it with httpx directly (already a dependency) rather than the openai SDK, so 
 Retry-After, timeouts, the concurrency limit, the cache and token accounting are ours, and the
 loopback tests see exactly the requests we send.
 
-Errors (all `DailybriefError`, each one line that names the setting to fix):
+Errors (defined in `write.llm_types`; all `DailybriefError`, each one line that names the setting to fix):
 
     LLMError
     ├── LLMSetupError     missing key, key rejected (401/403), unknown endpoint or model (404),
@@ -32,7 +32,6 @@ import re
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlsplit
@@ -40,71 +39,12 @@ from urllib.parse import urlsplit
 import httpx
 
 from ..config import LLMSettings
-from ..errors import WriterError
 from .base import WriteContext, register
 from .draft import Draft
+from .llm import MapReduceWriter, extractive_fallback
+from .llm_types import Completion, LLMRequestError, LLMSetupError, Usage, estimate_tokens
 
 RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
-
-
-class LLMError(WriterError):
-    """The OpenAI-compatible endpoint failed."""
-
-
-class LLMSetupError(LLMError):
-    """The endpoint cannot be used at all; fix the named setting."""
-
-
-class LLMRequestError(LLMError):
-    """One request failed after its retries."""
-
-
-@dataclass
-class Completion:
-    text: str
-    input_tokens: int
-    output_tokens: int
-    finish_reason: str = "stop"
-    cached: bool = False
-    key: str = ""  # the cache key of the request (`ChatClient.discard` forgets an unusable answer)
-
-    @property
-    def truncated(self) -> bool:
-        return self.finish_reason == "length"
-
-
-@dataclass
-class Usage:
-    """Requests and tokens of one report; safe to update from several threads."""
-
-    requests: int = 0
-    cache_hits: int = 0
-    retries: int = 0
-    input_tokens: int = 0
-    output_tokens: int = 0
-    request_seconds: float = 0.0
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def add(self, **counts: float) -> None:
-        with self._lock:
-            for name, value in counts.items():
-                setattr(self, name, getattr(self, name) + value)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "requests": self.requests,
-            "cache_hits": self.cache_hits,
-            "retries": self.retries,
-            "input_tokens": self.input_tokens,
-            "output_tokens": self.output_tokens,
-            "request_seconds": round(self.request_seconds, 3),
-        }
-
-
-def estimate_tokens(text: str) -> int:
-    """A provider-neutral token estimate: one per CJK character, one per four other characters."""
-    cjk = sum(1 for c in text if "\u3000" <= c <= "\u9fff" or "\uff00" <= c <= "\uffef")
-    return cjk + (len(text) - cjk + 3) // 4
 
 
 def is_loopback(url: str) -> bool:
@@ -429,8 +369,6 @@ class OpenAIWriter:
     def write(self, sections: list, context: WriteContext) -> Draft:
         """The report by the model; by the extractive writer (with the reason in the notes) when
         the endpoint cannot be used at all, unless `strict`."""
-        from .llm import MapReduceWriter, extractive_fallback
-
         client = None
         try:
             client = ChatClient(self.options, cache=self.cache, refresh=self.refresh, transport=self.transport)
