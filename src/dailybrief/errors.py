@@ -21,6 +21,8 @@ otherwise raise the closest class above with a clear message.
 
 from __future__ import annotations
 
+from pydantic import ValidationError
+
 
 class DailybriefError(Exception):
     """Base class of every error dailybrief reports to the user."""
@@ -83,3 +85,13 @@ class EvalError(DailybriefError):
 
 class LockHeld(DailybriefError):
     """Another process holds the database lock of a date (the daily job skips it)."""
+
+
+def invalid_value(exc: ValidationError) -> str:
+    """The first problem pydantic found, as "where: what" ("sections.0.id: Field required"),
+    with how many more there are. Every front end shows bad settings, options and files this way."""
+    first = exc.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "(top level)"
+    what = "unknown key" if first["type"] == "extra_forbidden" else first["msg"].removeprefix("Value error, ")
+    more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+    return f"{where}: {what}{more}"

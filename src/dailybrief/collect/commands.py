@@ -20,7 +20,7 @@ from lxml import etree
 from pydantic import ValidationError
 
 from ..config import Settings, SourceSpec
-from ..errors import CollectError
+from ..errors import CollectError, invalid_value
 from ..models import Item
 from ..process.normalise import canonical_url
 from ..store import Store
@@ -123,9 +123,7 @@ def make_spec(
             keywords=list(keywords),
         )
     except ValidationError as exc:
-        first = exc.errors()[0]
-        field_name = ".".join(str(part) for part in first["loc"])
-        raise CollectError(f"invalid {field_name}: {first['msg']}") from None
+        raise CollectError(f"invalid {invalid_value(exc)}") from None
 
 
 def add_source(

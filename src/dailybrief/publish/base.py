@@ -27,8 +27,8 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from ..config import ChannelSpec, Settings, _describe
-from ..errors import PublishError
+from ..config import ChannelSpec, Settings
+from ..errors import PublishError, invalid_value
 from ..models import Report
 
 __all__ = ["Edition", "NoOptions", "Part", "PublishError", "Publisher", "RetryLater", "Sent"]
@@ -180,7 +180,7 @@ class Publisher(ABC):
         try:
             return self.Options.model_validate(self.spec.options)
         except ValidationError as exc:
-            raise PublishError(f"channel {self.name}: {_describe(exc.errors()[0])}") from None
+            raise PublishError(f"channel {self.name}: {invalid_value(exc)}") from None
 
     def error(self, key: str, message: str) -> PublishError:
         """The one-line error about option `key` of this channel."""

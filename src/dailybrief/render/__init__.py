@@ -30,7 +30,7 @@ from typing import Protocol
 
 from pydantic import ValidationError
 
-from dailybrief.errors import InputError
+from dailybrief.errors import InputError, invalid_value
 from dailybrief.models import Report
 from dailybrief.render.context import (
     DEFAULT_FILE_MODE,
@@ -109,10 +109,7 @@ def load_report(path: str | Path) -> Report:
     try:
         return Report.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(x) for x in first["loc"]) or "(top level)"
-        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise ReportLoadError(f"{p}: not a valid report: {where}: {first['msg']}{more}") from exc
+        raise ReportLoadError(f"{p}: not a valid report: {invalid_value(exc)}") from exc
 
 
 def _expand(formats: Iterable[str]) -> list[str]:

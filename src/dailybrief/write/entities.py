@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ..process.normalise import detect_lang
+
 # Each row: names of one entity in any language. Extend freely; order does not matter.
 ALIASES: list[tuple[str, ...]] = [
     ("NVIDIA", "Nvidia", "英伟达"), ("Google", "谷歌"), ("Google Research", "谷歌研究院"),
@@ -160,7 +162,7 @@ def mentions_institution(source_text: str, name: str) -> bool:
 
 
 def is_chinese_text(text: str) -> bool:
-    return len(_CJK.findall(text)) * 3 >= len(re.findall(r"[A-Za-z]", text)) and bool(_CJK.search(text))
+    return detect_lang(text) == "zh"
 
 
 def _pattern(name: str) -> re.Pattern[str]:

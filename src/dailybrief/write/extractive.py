@@ -32,6 +32,7 @@ from typing import Any
 
 from ..models import Item, Section, Story
 from ..process.furniture import clean_text, display_title, furniture_reason
+from ..process.normalise import detect_lang
 from ..process.rank import KIND_WEIGHTS
 from ..process.stories import story_text
 from .base import WriteContext, register
@@ -107,9 +108,8 @@ def strip_dateline(sentence: str) -> str:
 
 
 def lang_of(sentence: str) -> str:
-    cjk = len(re.findall(r"[\u4e00-\u9fff]", sentence))
-    latin = len(re.findall(r"[A-Za-z]", sentence))
-    return "zh" if cjk * 3 >= latin and cjk else "en"
+    """zh or en: a sentence without letters of either script counts as English."""
+    return "zh" if detect_lang(sentence) == "zh" else "en"
 
 
 _DIGITS = re.compile(r"(?<![\d.])\d{3,}(?![\d.])")

@@ -37,6 +37,7 @@ from typing import Any, Literal, Protocol
 from pydantic import AliasChoices, BaseModel, Field, ValidationError, model_validator
 
 from ..config import ModelPrice
+from ..errors import invalid_value
 from ..models import Item, Section, Story
 from .base import WriteContext
 from .draft import Draft, DraftParagraph, DraftSection, DraftSentence
@@ -188,9 +189,7 @@ def parse_answer(completion: Completion, schema: type[BaseModel]) -> Any:
     try:
         return schema.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise AnswerError(f"field {where}: {first['msg']}.") from None
+        raise AnswerError(f"field {invalid_value(exc)}.") from None
 
 
 def _check_language(text: str, language: str) -> None:
