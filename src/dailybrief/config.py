@@ -1,8 +1,11 @@
 """Settings: `dailybrief.toml` read into one validated `Settings` object.
 
-The packaged `default_config.toml` is the single documented place for defaults: it is what
-`dailybrief init` writes, and a home folder without a config file (or a file without some keys)
-falls back to it key by key. Invalid values raise `ConfigError` naming the key and the file.
+Defaults are written once, as the field defaults of the models below. The packaged
+`default_config.toml` (what `dailybrief init` writes) shows every one of them with its meaning
+(tests/test_config_defaults.py fails when file and code disagree) and adds the starter data the
+models leave empty: organisation, taxonomy, sources, relevance words and prices. A home folder
+without a config file (or a file without some keys) falls back to the packaged file key by key.
+Invalid values raise `ConfigError` naming the key and the file.
 """
 
 from __future__ import annotations
@@ -10,7 +13,6 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Mapping
 from datetime import time
 from importlib import resources
 from pathlib import Path
@@ -19,7 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .errors import ConfigError
+from .errors import ConfigError, invalid_value
 from .models import Organisation, SourceKind
 
 CONFIG_NAME = "dailybrief.toml"
@@ -144,7 +146,9 @@ class ModelPrice(_Strict):
 class LocalModelSettings(_Strict):
     """The in-process GGUF model of `--writer local` (see [llm.local] in the config)."""
 
-    model_path: str = Field("", description="A GGUF file [default: the model `dailybrief model install` put in HOME/models].")
+    model_path: str = Field(
+        "", description="A GGUF file [default: the model `dailybrief model install` put in HOME/models]."
+    )
     n_ctx: int = Field(8192, ge=512, le=262144, description="Context size in tokens.")
     threads: int = Field(2, ge=1, le=256, description="CPU threads.")
     temperature: float = Field(0.1, ge=0, le=2)
@@ -168,7 +172,9 @@ class LLMSettings(_Strict):
     max_output_tokens: int = Field(2048, ge=64, le=65536, description="max_tokens of one request.")
     token_budget: int = Field(200_000, ge=1000, description="Most tokens (in + out) one report may use.")
     direct_tokens: int = Field(
-        6000, ge=0, description="Sections whose items' text fits in this many tokens are written in one request; larger ones get a brief per story first."
+        6000,
+        ge=0,
+        description="Sections whose items' text fits in this many tokens are written in one request; larger ones get a brief per story first.",
     )
     json_mode: bool = Field(True, description="Send response_format json_object.")
     prices: dict[str, ModelPrice] = Field(default_factory=dict)
@@ -237,7 +243,9 @@ class ScheduleSettings(_Strict):
     catch_up: bool = Field(True, description="On start, run a missed day that is still within the grace time.")
     review: Literal["off", "required"] = Field("off", description="Gate before publishing.")
     alert_channel: str = Field("", description="Channel name that receives one alert when a run fails.")
-    languages: list[Literal["zh", "en"]] = Field(default_factory=list, description="Editions built [default: report.language].")
+    languages: list[Literal["zh", "en"]] = Field(
+        default_factory=list, description="Editions built [default: report.language]."
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -313,14 +321,6 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _describe(error: Mapping[str, Any]) -> str:
-    loc = ".".join(str(part) for part in error["loc"])
-    message = error["msg"].removeprefix("Value error, ")
-    if error["type"] == "extra_forbidden":
-        message = "unknown key"
-    return f"{loc}: {message}"
-
-
 def load_settings(home: Path) -> Settings:
     """Read HOME/dailybrief.toml over the packaged defaults."""
     defaults = tomllib.loads(default_config_text())
@@ -339,8 +339,7 @@ def load_settings(home: Path) -> Settings:
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        raise ConfigError(f"{path}: invalid value for {_describe(first)}") from None
+        raise ConfigError(f"{path}: invalid value for {invalid_value(exc)}") from None
 
 
 def resolve_home(home: str | os.PathLike[str] | None) -> Path:
