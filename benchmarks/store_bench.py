@@ -3,11 +3,12 @@ two writer processes at once), search and nearest-neighbour lookups.
 
 Items are the bundled sample day copied under new URLs (`--items` of them), upserted in batches
 of 500 as a collect writes them, then upserted again (nothing changes: the idempotent path a
-retried task takes). Search runs a fixed list of Chinese and English queries over the indexed
+retried task takes); on PostgreSQL two writer processes then upsert `--items` each at once, half
+of their URLs shared (the "together" rate counts both). Search runs a fixed list of Chinese and English queries over the indexed
 items; nearest ranks `--vectors` stored 512-dimension vectors against 20 queries. PostgreSQL is
 the server on 127.0.0.1:5432 (a database made for the run and dropped after).
 
-    .venv/bin/python benchmarks/store_bench.py [--items 20000] [--vectors 20000]
+    .venv/bin/python benchmarks/store_bench.py [--items 5000] [--vectors 20000]
 """
 
 from __future__ import annotations
@@ -64,23 +65,6 @@ def run(label: str, home: Path, url: str | None, args: argparse.Namespace) -> No
             f"{label:10} upsert {args.items} new items: {args.items / first:8.0f} items/s;"
             f" again (unchanged): {args.items / again:8.0f} items/s"
         )
-        if url:  # two writers at once, half the URLs shared
-            context = multiprocessing.get_context("spawn")
-            results, start = context.Queue(), context.Barrier(2)
-            half = args.items // 2
-            procs = [
-                context.Process(target=_writer, args=(url, str(home), o, args.items, start, results))
-                for o in (args.items, args.items + half)
-            ]
-            for p in procs:
-                p.start()
-            for p in procs:
-                p.join()
-            seconds = [results.get() for _ in procs]
-            print(
-                f"{label:10} two writers at once, {args.items} upserts each ({half} URLs shared):"
-                f" {2 * args.items / max(seconds):8.0f} items/s together (slower writer {max(seconds):.1f} s)"
-            )
         start = time.perf_counter()
         sync_index(store, ZoneInfo("Asia/Shanghai"))
         print(f"{label:10} search index of {store.count_items()} items: {time.perf_counter() - start:.1f} s")
@@ -102,11 +86,28 @@ def run(label: str, home: Path, url: str | None, args: argparse.Namespace) -> No
             cache.nearest("bench", vectors[q], k=10)
             times.append(time.perf_counter() - t0)
         print(f"{label:10} nearest 10 of {args.vectors} vectors: median {1000 * statistics.median(times):.0f} ms")
+        if url:  # two writers at once, half the URLs shared
+            context = multiprocessing.get_context("spawn")
+            results, barrier = context.Queue(), context.Barrier(2)
+            half = args.items // 2
+            procs = [
+                context.Process(target=_writer, args=(url, str(home), o, args.items, barrier, results))
+                for o in (args.items, args.items + half)
+            ]
+            for p in procs:
+                p.start()
+            for p in procs:
+                p.join()
+            seconds = [results.get() for _ in procs]
+            print(
+                f"{label:10} two writers at once, {args.items} upserts each ({half} URLs shared):"
+                f" {2 * args.items / max(seconds):8.0f} items/s together (slower writer {max(seconds):.1f} s)"
+            )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--items", type=int, default=20000)
+    parser.add_argument("--items", type=int, default=5000)
     parser.add_argument("--vectors", type=int, default=20000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
