@@ -60,8 +60,8 @@ def test_a_new_database_gets_every_migration(db: Store) -> None:
     assert {"author", "target", "undone", "undone_by"} <= columns
 
 
-def test_the_revisions_are_the_old_migration_names_in_order() -> None:
-    assert migrations.revisions() == [
+def test_the_revisions_start_with_the_old_migration_names_in_order() -> None:
+    assert migrations.revisions()[:12] == [
         "0001_items",
         "0002_sources_fetch_log_articles",
         "0003_reports",
@@ -133,9 +133,10 @@ def test_a_store_opened_without_migrating_refuses_an_older_schema(home: Path, db
 def test_db_upgrade_and_current_on_the_command_line(home: Path, db_url: str | None) -> None:
     env = {"DAILYBRIEF_STORE_URL": db_url} if db_url else {}
     before = run_cli(home, "db", "current", **env).stdout
-    assert "at (empty)" in before and "missing 12: 0001_items" in before
+    count = len(migrations.revisions())
+    assert "at (empty)" in before and f"missing {count}: 0001_items" in before
     upgraded = run_cli(home, "db", "upgrade", **env).stdout
-    assert "applied 12: 0001_items" in upgraded and f"now at {migrations.head()}" in upgraded
+    assert f"applied {count}: 0001_items" in upgraded and f"now at {migrations.head()}" in upgraded
     assert f"already at {migrations.head()}" in run_cli(home, "db", "upgrade", **env).stdout
     after = run_cli(home, "db", "current", **env).stdout
     assert f"at {migrations.head()}" in after and "missing" not in after
