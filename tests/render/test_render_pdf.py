@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import subprocess
 
 import pytest
 
 from dailybrief.render.fonts import PLACEHOLDER, printable
+from dailybrief.render.pdf import quiet_mark_info
 
 from .renderhelpers import need, run
 
@@ -78,6 +80,23 @@ def test_metadata_and_bookmarks(pdf, sample_report):
     raw = pdf.read_bytes()
     assert b"/Outlines" in raw
     assert b"/Lang" in raw
+
+
+def test_pdfinfo_reads_it_without_complaint(pdf):
+    # poppler up to 25.11 printed "Syntax Error: Suspects object is wrong type (boolean)" for the
+    # /Suspects false typst writes; the entry is blanked and the file stays tagged and valid
+    proc = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+    assert re.search(r"Tagged:\s+yes", proc.stdout) and re.search(r"Suspects:\s+no", proc.stdout)
+    assert b"/Suspects" not in pdf.read_bytes()
+    assert "参考文献" in "".join(pages(pdf))  # the cross-reference offsets still hold
+
+
+def test_mark_info_blanking_keeps_every_offset():
+    raw = b"%PDF-1.7\n1 0 obj\n<</Type/Catalog/MarkInfo<</Marked true/Suspects false>>>>\nendobj\n"
+    quiet = quiet_mark_info(raw)
+    assert len(quiet) == len(raw) and b"Suspects" not in quiet and b"/Marked true" in quiet
+    assert quiet_mark_info(b"%PDF-1.7 no mark info") == b"%PDF-1.7 no mark info"
 
 
 def test_links_in_pdf(pdf):

@@ -157,7 +157,21 @@ def compile_pdf(ctx: RenderContext) -> bytes:
             raise RenderError(f"typst: {_one_line(str(exc))}") from exc
         if warnings:
             raise RenderError("typst warning treated as error: " + "; ".join(_one_line(str(w)) for w in warnings))
-    return pdf
+    return quiet_mark_info(pdf)
+
+
+# typst writes ``/MarkInfo<</Marked true/Suspects false>>`` in the catalog: valid PDF, but
+# poppler up to 25.11 (the pdfinfo of Debian 12 among them) reads any ``Suspects`` that is
+# not ``true`` as the wrong type and prints "Syntax Error: Suspects object is wrong type
+# (boolean)" for every file. ``false`` is the default of the key, so leaving it out says the same.
+_SUSPECTS_FALSE = re.compile(rb"(/MarkInfo\s*<<[^<>]*?)/Suspects\s+false")
+
+
+def quiet_mark_info(pdf: bytes) -> bytes:
+    """``pdf`` without the redundant ``/Suspects false`` of its mark-info dictionary. The entry is
+    blanked with spaces of the same length, so every byte offset of the cross-reference table
+    stays right; a PDF without it (or with the catalog compressed) is returned unchanged."""
+    return _SUSPECTS_FALSE.sub(lambda m: m[1] + b" " * (len(m[0]) - len(m[1])), pdf, count=1)
 
 
 def _one_line(msg: str) -> str:
