@@ -1,17 +1,23 @@
 """The command line as an editor meets it: 80-column tables, times in the report's time zone,
-plain help texts, `run` that writes no empty issue, reference titles with their own stop."""
+plain help texts, `run` that writes no empty issue, reference titles with their own stop, an
+English edition without Chinese labels, QR codes from supplied images."""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
+import re
 import subprocess
 import sys
 
+import qrcode
+from PIL import Image
 from rich.cells import cell_len
 
 from clirun import run_cli
-from dailybrief.models import Reference, Report
+from dailybrief.config import load_settings
+from dailybrief.models import Contact, Organisation, Reference, Report
 from dailybrief.render import render_report
 from itemfiles import item, write_jsonl
 
@@ -108,3 +114,112 @@ def test_a_weight_given_with_sources_add_is_the_weight_ranking_uses(tmp_path):
     report = json.loads((tmp_path / "out" / "2026-04-17" / "report.json").read_text("utf-8"))
     (story,) = [s for section in report["sections"] for s in section["stories"]]
     assert story["importance"] >= 3.0  # one outlet of weight 3.0 (the kind alone would give 1.0)
+
+
+# Chinese characters, CJK punctuation and fullwidth forms
+CJK = re.compile(r"[\u3400-\u9fff\u3000-\u3012\u3014-\u303f\uff00-\uffef]")
+ITEM_TEXTS = {"机器之心", "英伟达发布新的开源模型：推理更快"}  # an outlet and an item title (quoted, not labels)
+
+
+def qr_png(path, payload: str = "https://example.org/our-account") -> bytes:
+    """A real QR code as a PNG file, like the one a WeChat back office hands out."""
+    qrcode.make(payload).save(path)
+    return path.read_bytes()
+
+
+def test_the_english_edition_prints_no_chinese_label_and_a_supplied_qr_image(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    png = qr_png(home / "account.png")
+    config = (
+        "sources = []\n"
+        "[organisation]\n"
+        'name = "某某人工智能研究院"\nname_en = "Some AI Institute"\n'
+        "[[organisation.contacts]]\n"
+        'name = "公众号"\nname_en = "Our WeChat account"\ndescription = "每日推送。"\n'
+        'description_en = "A daily post."\nqr_label = "公众号"\nqr_label_en = "WeChat"\nqr_image = "account.png"\n'
+        "[[organisation.contacts]]\n"
+        'name = "网站"\nname_en = "Website"\nqr_label = "example.org"\nqr_url = "https://example.org"\n'
+    )
+    (home / "dailybrief.toml").write_text(config, "utf-8")
+    rows = [
+        item(
+            f"https://example.com/{n}",
+            title,
+            source=source,
+            content="Acme released Roadrunner 2, an open model that runs on one GPU, with weights and a report.",
+        )
+        for n, (title, source) in enumerate(
+            [("Acme releases Roadrunner 2 open model", "TechCrunch"), ("英伟达发布新的开源模型：推理更快", "机器之心")]
+        )
+    ]
+    run(home, "import", str(write_jsonl(tmp_path / "in.jsonl", rows)))
+    proc = run(home, "build", "--date", "2026-04-17", "--lang", "en", "--out", str(tmp_path / "out"))
+    assert "warning" not in proc.stderr, proc.stderr
+    out = tmp_path / "out" / "2026-04-17"
+    pdf_text = subprocess.run(["pdftotext", str(out / "report.pdf"), "-"], capture_output=True, text=True).stdout
+    for name, text in [(n, (out / n).read_text("utf-8")) for n in ("report.html", "report.md", "report.txt")] + [
+        ("report.pdf", pdf_text)
+    ]:
+        for quoted in ITEM_TEXTS:
+            text = text.replace(quoted, "")
+        assert not CJK.findall(text), (name, [text[max(0, m.start() - 30) : m.end() + 30] for m in CJK.finditer(text)])
+        assert "Some AI Institute" in text, name
+    html = (out / "report.html").read_text("utf-8")
+    assert base64.b64encode(png).decode("ascii") in html  # the supplied image, as supplied
+    assert "Our WeChat account" in pdf_text and "Contact us" in pdf_text
+    images = subprocess.run(["pdfimages", "-list", str(out / "report.pdf")], capture_output=True, text=True).stdout
+    width, height = Image.open(home / "account.png").size
+    assert re.search(rf"^\s*\d+\s+\d+\s+image\s+{width}\s+{height}\s", images, re.M), images  # the made one is vector
+    report = json.loads((out / "report.json").read_text("utf-8"))
+    assert report["organisation"]["contacts"][0]["qr_image"].startswith("data:image/png;base64,")
+
+
+def test_missing_english_keys_and_bad_qr_images_are_one_line_each(tmp_path):
+    (tmp_path / "notes.txt").write_text("not an image", "utf-8")
+    (tmp_path / "cut.png").write_bytes(qr_png(tmp_path / "whole.png")[:60])  # a PNG cut short
+    contacts = "".join(
+        f'[[organisation.contacts]]\nname = "联系人{n}"\nqr_url = "https://example.org/{n}"\nqr_image = "{path}"\n'
+        for n, path in enumerate(["missing.png", "notes.txt", "cut.png", "whole.png"])
+    )
+    (tmp_path / "dailybrief.toml").write_text(f'[organisation]\nname = "某某研究院"\n{contacts}', "utf-8")
+    settings = load_settings(tmp_path)
+    english = settings.organisation.edition("en")
+    missing, unsupported, damaged, keys = english.warnings
+    assert missing == (
+        f"organisation.contacts[0].qr_image: {tmp_path / 'missing.png'}: cannot read: No such file or directory; "
+        "the QR code is left out"
+    )
+    assert unsupported == (
+        f"organisation.contacts[1].qr_image: {tmp_path / 'notes.txt'}: not a PNG or JPEG image; the QR code is left out"
+    )
+    assert damaged.startswith(f"organisation.contacts[2].qr_image: {tmp_path / 'cut.png'}: damaged PNG image: ")
+    assert "\n" not in damaged and damaged.endswith("; the QR code is left out")
+    assert keys == "en edition prints Chinese where these keys are not set: organisation.name_en, " + ", ".join(
+        f"organisation.contacts[{n}].name_en" for n in range(4)
+    )
+    org = english.organisation
+    assert org.name == "某某研究院"  # as configured: the example's English name would name another body
+    assert org.partner == "dailybrief editors & Open-Source Intelligence Group"  # default and its English both kept
+    assert [bool(c.qr_image) for c in org.contacts] == [False, False, False, True]
+    assert settings.organisation.edition("zh").warnings == english.warnings[:3]  # the keys are only for English
+
+
+def test_a_broken_qr_image_in_a_report_falls_back_to_its_url(tmp_path):
+    report = Report(
+        date="2026-04-17",
+        title="AI Daily",
+        language="en",
+        summary="",
+        sections=[],
+        references=[],
+        organisation=Organisation(
+            contacts=[Contact(name="Desk", qr_url="https://example.org/desk", qr_image="data:image/png;base64,AAAA")]
+        ),
+    )
+    result = render_report(report, tmp_path, formats=["html", "pdf"])
+    assert result.errors == [
+        "organisation.contacts[0].qr_image: the data is not a PNG image; QR code from qr_url instead"
+    ]
+    assert "data:image/svg+xml;base64," in (tmp_path / "report.html").read_text("utf-8")
+    assert (tmp_path / "report.pdf").stat().st_size > 0

@@ -22,7 +22,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ConfigError, invalid_value
-from .models import Organisation, SourceKind
+from .models import SourceKind
+from .organisation import OrganisationSettings, without_stale_english
 
 CONFIG_NAME = "dailybrief.toml"
 DB_NAME = "dailybrief.db"
@@ -282,7 +283,7 @@ class Settings(_Strict):
     review: Literal["off", "on", "auto"] = "off"  # on: publish needs approval; auto: when the verifier found something
     web: WebSettings = Field(default_factory=WebSettings)
     report: ReportSettings = Field(default_factory=ReportSettings)
-    organisation: Organisation = Field(default_factory=Organisation)
+    organisation: OrganisationSettings = Field(default_factory=OrganisationSettings)
     relevance: RelevanceSettings = Field(default_factory=RelevanceSettings)
     sections: list[SectionSpec] = Field(default_factory=list)
     sources: list[SourceSpec] = Field(default_factory=list)
@@ -334,10 +335,12 @@ def load_settings(home: Path) -> Settings:
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path}: cannot read: {exc}") from None
         data = _merge(defaults, user)
+        if isinstance(user.get("organisation"), dict):
+            data["organisation"] = without_stale_english(data["organisation"], user["organisation"])
     if os.environ.get("DAILYBRIEF_STORE_URL"):  # a deployment points every process at one server
         data = _merge(data, {"store": {"url": os.environ["DAILYBRIEF_STORE_URL"]}})
     try:
-        return Settings.model_validate(data)
+        return Settings.model_validate(data, context={"home": home})  # qr_image paths are under HOME
     except ValidationError as exc:
         raise ConfigError(f"{path}: invalid value for {invalid_value(exc)}") from None
 

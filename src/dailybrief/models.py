@@ -138,6 +138,7 @@ class Contact(BaseModel):
     description: str = ""
     qr_label: str = ""
     qr_url: str = ""
+    qr_image: str = ""  # a supplied QR image as a data URI (PNG or JPEG); printed instead of one from qr_url
 
 
 class Organisation(BaseModel):

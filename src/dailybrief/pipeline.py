@@ -227,7 +227,8 @@ class _Build:
         known = {item.url: item for item in self.items} | {item.url: item for item in self.deduped.items}
         # emptied parts are rewritten extractively; nothing left → a one-line WriterError
         self.report, _ = verified_report(
-            self.report, self.draft, self.placed, self.context, known, keep_unsupported=self.options.keep_unsupported)
+            self.report, self.draft, self.placed, self.context, known, keep_unsupported=self.options.keep_unsupported
+        )
         self.store.save_report(self.report)
 
     def render(self) -> None:
@@ -236,7 +237,10 @@ class _Build:
         if self.settings.site.base_url:  # report.txt and every channel link to the edition's page
             self.report.stats["report_url"] = self.settings.edition_url(self.report.date, self.options.language)
         notes = self.draft.notes
-        self.result = BuildResult(report=self.report, warnings=writer_warnings(notes) + language_warnings(notes))
+        organisation = self.settings.organisation.edition(self.options.language).warnings  # missing _en keys
+        self.result = BuildResult(
+            report=self.report, warnings=writer_warnings(notes) + language_warnings(notes) + organisation
+        )
         rendered = render_report(
             self.report,
             self.out_dir,

@@ -108,10 +108,10 @@ class RenderContext:
 
     @cached_property
     def qr_codes(self) -> list[QRCode]:
-        """QR codes for the contacts that have a ``qr_url``."""
+        """QR codes for the contacts that have a ``qr_image`` or a ``qr_url``."""
         from dailybrief.render.qr import build_qr_codes
 
-        return build_qr_codes(self.report)
+        return build_qr_codes(self.report, self.notes)
 
 
 DEFAULT_FILE_MODE = 0o644  # report files are published: a web server running as another user reads them

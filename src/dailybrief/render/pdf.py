@@ -49,8 +49,8 @@ def _breakable_url(url: str) -> str:
     return re.sub(r"([/?&=_\-.])", "\\1\u200b", printable(url))
 
 
-def pdf_data(ctx: RenderContext, charts: list[dict[str, str]], qr_files: list[tuple[str, str]]) -> dict[str, Any]:
-    """The JSON document the typst template reads."""
+def pdf_data(ctx: RenderContext, charts: list[dict[str, str]], qr_files: dict[int, str]) -> dict[str, Any]:
+    """The JSON document the typst template reads (``qr_files``: contact index → image file)."""
     r = ctx.report
     t = ctx.t
     org = r.organisation
@@ -61,14 +61,13 @@ def pdf_data(ctx: RenderContext, charts: list[dict[str, str]], qr_files: list[tu
     except ValueError:
         ymd = None
     contacts = []
-    qr_by_name = dict(qr_files)
-    for c in org.contacts:
+    for n, c in enumerate(org.contacts):
         contacts.append(
             {
                 "name": printable(c.name),
                 "description": printable(c.description),
                 "qr_label": printable(c.qr_label),
-                "qr": qr_by_name.get(c.name, ""),
+                "qr": qr_files.get(n, ""),
             }
         )
     return {
@@ -140,10 +139,11 @@ def compile_pdf(ctx: RenderContext) -> bytes:
             (root / f"chart-{c.name}.svg").write_bytes(c.svg)
             place = "front" if c.name == "sections" else "end"
             chart_files.append({"file": f"chart-{c.name}.svg", "caption": c.caption, "place": place})
-        qr_files = []
-        for i, q in enumerate(ctx.qr_codes):
-            (root / f"qr-{i}.svg").write_bytes(q.svg)
-            qr_files.append((q.contact.name, f"qr-{i}.svg"))
+        qr_files = {}
+        for q in ctx.qr_codes:
+            ext, image = q.file()
+            (root / f"qr-{q.index}.{ext}").write_bytes(image)
+            qr_files[q.index] = f"qr-{q.index}.{ext}"
         data = pdf_data(ctx, chart_files, qr_files)
         (root / "data.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         (root / "report.typ").write_text(template, encoding="utf-8")

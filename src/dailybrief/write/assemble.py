@@ -121,7 +121,7 @@ def build_report(
         date=date,
         title=draft.title,
         language=language,
-        organisation=settings.organisation,
+        organisation=settings.organisation.edition(language).organisation,
         summary=summary,
         summary_citations=summary_citations,
         sections=report_sections,
