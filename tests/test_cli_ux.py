@@ -223,3 +223,52 @@ def test_a_broken_qr_image_in_a_report_falls_back_to_its_url(tmp_path):
     ]
     assert "data:image/svg+xml;base64," in (tmp_path / "report.html").read_text("utf-8")
     assert (tmp_path / "report.pdf").stat().st_size > 0
+
+
+FEED = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Loopback AI</title><link>http://127.0.0.1/</link><description>d</description>
+<item><title>Acme releases Roadrunner 2 open model</title><link>{base}/a1</link>
+<pubDate>Thu, 16 Apr 2026 10:00:00 +0000</pubDate>
+<description>Acme released Roadrunner 2, an open model that runs on one GPU, with weights and a report.</description></item>
+</channel></rss>"""
+
+
+def test_collect_without_network_names_each_cause_once_and_sums_up(tmp_path, httpserver):
+    base = httpserver.url_for("").rstrip("/")
+    httpserver.expect_request("/feed.xml").respond_with_data(FEED.format(base=base), content_type="application/rss+xml")
+    httpserver.expect_request("/gone.xml").respond_with_data("gone", status=404)
+    httpserver.expect_request("/a1").respond_with_data("<html><body><p>teaser</p></body></html>")
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "dailybrief.toml").write_text("sources = []\n[collect]\nallow_private = true\nretries = 0\n", "utf-8")
+    # .invalid never resolves (RFC 2606): the DNS failure of a machine without network
+    sources = [
+        ("Offline", "https://x.invalid/rss"),
+        ("Gone", base + "/gone.xml"),
+        ("Fine", base + "/feed.xml"),
+    ]
+    for name, url in sources:
+        run(home, "sources", "add", name, url, "--kind", "rss")
+    proc = run(home, "collect")  # one source worked: not a failed run
+    lines = proc.stdout.rstrip("\n").split("\n")
+    assert all(cell_len(line) <= 80 for line in lines[:-1]), proc.stdout  # the table; then the summary sentence
+    rows = {name: [line for line in lines if line.startswith(name + " ")] for name, _ in sources}
+    assert all(len(found) == 1 for found in rows.values()), rows  # one line per source
+    assert "cannot resolve x.invalid" in rows["Offline"][0]
+    assert "HTTP 404" in rows["Gone"][0]
+    assert "allow-private" not in proc.stdout + proc.stderr  # the old advice for every failure
+    assert (
+        lines[-1]
+        == "1 of 3 sources fetched; 2 failed (1 refused by the server (HTTP 4xx); 1 cannot resolve the host: no network "
+        "or DNS?); 1 new, 0 updated items"
+    )
+
+    listed = run(home, "sources", "list").stdout.rstrip("\n").split("\n")
+    assert listed[0] == "3 sources; times in Asia/Shanghai"
+    assert all(cell_len(line) <= 80 for line in listed), listed
+    (fine,) = [line for line in listed if line.startswith("Fine +")]
+    assert re.search(r" \d\d-\d\d \d\d:\d\d ", fine)  # a success this year: month-day and time
+    (offline,) = [line for line in listed if line.startswith("Offline +")]
+    assert "cannot resolve" in offline and "https://" not in offline  # the cause, not the source's URL
+    verbose = run(home, "sources", "list", "--verbose").stdout
+    assert "Offline (rss): https://x.invalid/rss: cannot resolve x.invalid" in verbose

@@ -75,6 +75,14 @@ def one_line_table(*columns: str, title: str | None = None, widths: dict[str, in
     return table
 
 
+LEADING_URL = re.compile(r"^https?://\S+?: ")  # errors name the URL first; tables show the cause
+
+
+def error_cause(error: str) -> str:
+    """An error line without its leading URL (the source's own, known from the row)."""
+    return LEADING_URL.sub("", error)
+
+
 NUMERIC_COLUMNS = frozenset({"new", "upd", "same", "err", "fails", "items 7d", "weight"})
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from typing import Annotated, Optional
 
@@ -12,11 +11,10 @@ from rich.table import Table
 from ..app import collect as collect_app
 from ..app import parse_date
 from ..app.collect import CollectSummary
-from ._shared import cell, console, error, one_line_table, say, workspace
+from ._shared import cell, console, error, error_cause, one_line_table, say, workspace
 from .build import print_build, print_paths, progress_bar
 
 ALLOW_PRIVATE = "Allow private, loopback and link-local addresses."
-LEADING_URL = re.compile(r"^https?://\S+?: ")  # errors name the URL first; the table shows the cause
 
 
 def summary_table(summary: CollectSummary) -> Table:
@@ -27,7 +25,7 @@ def summary_table(summary: CollectSummary) -> Table:
     table = one_line_table(*columns, title=title, widths=widths)
     for report in summary.sources:
         style = {"error": "red", "not modified": "dim"}.get(report.status, "")
-        detail = LEADING_URL.sub("", report.error or "; ".join(report.warnings))  # full text: sources list -v
+        detail = error_cause(report.error or "; ".join(report.warnings))  # full text: sources list -v
         table.add_row(
             cell(report.name),
             cell(report.status),
@@ -53,13 +51,13 @@ def summary_table(summary: CollectSummary) -> Table:
 
 
 def summary_line(summary: CollectSummary) -> str:
-    """The outcome in one sentence, with the commonest cause of failure."""
+    """The outcome in one sentence, with the commonest causes of failure (three at most)."""
     totals, failed = summary.totals, summary.failed
     line = f"{len(summary.sources) - len(failed)} of {len(summary.sources)} sources fetched"
     if failed:
         causes = Counter(failure_cause(report.error or "") for report in failed)
-        cause, count = causes.most_common(1)[0]
-        line += f"; {len(failed)} failed ({count} {cause})"
+        line += f"; {len(failed)} failed ({'; '.join(f'{count} {cause}' for cause, count in causes.most_common(3))}"
+        line += "; ...)" if len(causes) > 3 else ")"
     line += f"; {totals.added} new, {totals.updated} updated items"
     return line + ("" if totals.added or totals.updated else " (nothing new)")
 

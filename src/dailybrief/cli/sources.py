@@ -6,15 +6,17 @@ import json
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Annotated, Optional
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.table import Table
 
 from ..app import sources as sources_app
 from ..app.sources import SourceStatus
-from ._shared import cell, console, error, note, one_line_table, say, warn, workspace
+from ._shared import cell, console, error, error_cause, note, one_line_table, say, warn, workspace
 
 group = typer.Typer(help="Manage the sources that `collect` reads.", no_args_is_help=True)
 
@@ -38,22 +40,38 @@ def add(
     say(f"added {spec.name} ({spec.kind}) {spec.url}")
 
 
-def sources_table(statuses: Sequence[SourceStatus]) -> Table:
-    """The table printed by `sources list`: one line per source, the last error cut to fit."""
-    widths = {"name": 18, "kind": 10, "last success": 16}
+def sources_table(statuses: Sequence[SourceStatus], zone: ZoneInfo | None = None) -> Table:
+    """The table printed by `sources list`: one line per source at 80 columns, the last success
+    in `zone` (default UTC), the cause of the last error cut to fit (in full with --verbose)."""
+    zone = zone or ZoneInfo("UTC")
+    now = datetime.now(zone)
+    widths = {"name": 18, "kind": 8, "last success": 12}
     columns = ("name", "kind", "last success", "fails", "items 7d", "last error")
-    table = one_line_table(*columns, title=f"{len(statuses)} sources", widths=widths)
+    title = f"{len(statuses)} sources; times in {zone.key}"
+    table = one_line_table(*columns, title=title, widths=widths)
     for status in statuses:
         table.add_row(
             cell(status.name + ("" if status.origin == "config" else " +")),
             cell(status.kind),
-            cell((status.last_success or "never")[:16].replace("T", " ")),
+            cell(_when(status.last_success, zone, now)),
             str(status.failures),
             str(status.items_7d),
-            cell(status.last_error or ""),
+            cell(error_cause(status.last_error or "")),
             style="red" if status.failures else "",
         )
     return table
+
+
+def _when(iso: str | None, zone: ZoneInfo, now: datetime) -> str:
+    """``04-17 08:00`` this year, ``2025-12-01`` before; ``never`` without a success."""
+    if not iso:
+        return "never"
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso[:12]
+    local = (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(zone)
+    return local.strftime("%m-%d %H:%M" if local.year == now.year else "%Y-%m-%d")
 
 
 @group.command("list")
@@ -66,12 +84,12 @@ def list_(
     if as_json:
         sys.stdout.write(json.dumps([asdict(s) for s in statuses], ensure_ascii=False, indent=2) + "\n")
         return
-    console.print(sources_table(statuses))
+    console.print(sources_table(statuses, workspace().settings.report.zone))
     say("+ added with `sources add` (the others are in dailybrief.toml)")
     if verbose:
         for status in statuses:
             if status.last_error:
-                say(f"{status.name}: {status.last_error}")
+                say(f"{status.name} ({status.kind}): {status.last_error}")
 
 
 @group.command("remove")

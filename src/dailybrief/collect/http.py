@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import random
+import socket
 import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator
@@ -40,7 +41,7 @@ from ..config import CollectSettings
 from ..errors import CollectError, FetchError
 from .charset import decode
 from .decompress import ACCEPT_ENCODING, BoundedDecoder, DecodeError
-from .safety import AddressGuard, UnsafeURLError, is_public_address
+from .safety import UNRESOLVED, AddressGuard, UnsafeURLError, is_public_address
 
 MAX_REDIRECTS = 5
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -222,14 +223,14 @@ class HttpClient:
                 response = await self._once(url, headers, max_bytes)
             except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError) as exc:
                 if attempt >= self.settings.retries:
-                    raise FetchError(f"{url}: {_describe(exc)}", url) from None
+                    raise FetchError(f"{url}: {_describe(exc, url)}", url) from None
                 wait = None
             except UnsafeURLError as exc:
                 raise FetchError(f"{url}: {exc}", url) from None
             except httpx.TimeoutException as exc:
-                raise FetchError(f"{url}: {_describe(exc)}", url) from None
+                raise FetchError(f"{url}: {_describe(exc, url)}", url) from None
             except httpx.HTTPError as exc:
-                raise FetchError(f"{url}: {_describe(exc)}", url) from None
+                raise FetchError(f"{url}: {_describe(exc, url)}", url) from None
             else:
                 if response.status not in RETRY_STATUSES or attempt >= self.settings.retries:
                     return response
@@ -356,12 +357,25 @@ async def _one(body: bytes) -> AsyncIterator[bytes]:
     yield body
 
 
-def _describe(exc: Exception) -> str:
+def _describe(exc: Exception, url: str = "") -> str:
     name = type(exc).__name__
     text = str(exc)
     if isinstance(exc, httpx.TimeoutException):
         return f"timed out ({name})"
+    lookup = _lookup_failure(exc)
+    if lookup is not None:  # said as the address guard says it (it does not look up with --allow-private)
+        return f"{UNRESOLVED} {urlsplit(url).hostname or '?'}: {lookup.strerror or lookup}"
     return f"{name}: {text}" if text else name
+
+
+def _lookup_failure(exc: BaseException) -> socket.gaierror | None:
+    """The failed DNS lookup behind a connection error, if that is what it was."""
+    seen: BaseException | None = exc
+    for _ in range(8):  # httpx -> httpcore -> socket
+        if seen is None or isinstance(seen, socket.gaierror):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 class OriginPools(httpx.AsyncBaseTransport):
