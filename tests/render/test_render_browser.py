@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from dailybrief.render import render_report
+
 from .chromecdp import Browser, find_chromium
 
 SHOTS = os.environ.get("DAILYBRIEF_SCREENSHOTS")  # a folder to keep screenshots for review
@@ -129,3 +131,36 @@ def test_first_tap_previews_second_follows(browser, html_url):
     page.eval("document.querySelector('#summary sup.cite > a').click(); 0")
     assert page.eval("location.hash") == "#ref-2"
     assert page.errors() == []
+
+
+def test_qr_captions_sit_centred_under_their_codes(browser, html_url):
+    page = browser.open(html_url, width=1280)
+    offsets = page.eval(
+        "[...document.querySelectorAll('figure.qr')].map(f => {"
+        " const i = f.querySelector('img').getBoundingClientRect(),"
+        " c = f.querySelector('figcaption').getBoundingClientRect();"
+        " const r = document.createRange(); r.selectNodeContents(f.querySelector('figcaption'));"
+        " const t = r.getBoundingClientRect();"
+        " return Math.abs((t.left + t.right) / 2 - (i.left + i.right) / 2); })"
+    )
+    assert len(offsets) == 2 and max(offsets) < 2, offsets  # the caption's text, not only its box
+
+
+def test_chinese_names_in_english_text_are_not_spread_by_justification(browser, tmp_path, sample_report):
+    report = sample_report.model_copy(deep=True)
+    report.language = "en"
+    report.summary = (
+        "虎嗅 reported Anthropic first, followed by CBS Mornings, Marcus on AI and others, and the debate "
+        "about the model went on for many more words than fit on one line of this narrow page.[1]"
+    )
+    render_report(report, tmp_path, formats=["html"])
+    page = browser.open((tmp_path / "report.html").as_uri(), width=700)
+    # the width of "虎嗅" at the start of a justified line equals its natural width
+    spread = page.eval(
+        "(() => { const p = document.querySelector('section.summary p');"
+        " const r = document.createRange(); r.setStart(p.firstChild, 0); r.setEnd(p.firstChild, 2);"
+        " const s = document.createElement('span'); s.textContent = '虎嗅';"
+        " s.style.font = getComputedStyle(p).font; document.body.append(s);"
+        " return r.getBoundingClientRect().width - s.getBoundingClientRect().width; })()"
+    )
+    assert abs(spread) < 1, spread
