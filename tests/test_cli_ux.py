@@ -59,12 +59,41 @@ def test_help_is_plain_text():
     assert "Output folder [default: HOME/reports]." in out
 
 
+def every_help_text() -> dict[str, str]:
+    """The --help text of every command and subcommand, as click formats it at 100 columns."""
+    from typer.main import get_command
+
+    from dailybrief.cli import app
+
+    texts: dict[str, str] = {}
+
+    def walk(command, path: str, parent=None) -> None:
+        ctx = command.context_class(command, info_name=path.split()[-1], parent=parent, terminal_width=100)
+        texts[path] = command.get_help(ctx)
+        for name in getattr(command, "list_commands", lambda _: [])(ctx):
+            walk(command.get_command(ctx, name), f"{path} {name}", ctx)
+
+    walk(get_command(app), "dailybrief")
+    return texts
+
+
+def test_no_help_text_has_stray_spaces_type_names_or_empty_defaults():
+    texts = every_help_text()
+    assert len(texts) > 40 and "dailybrief sources list" in texts
+    flaws = re.compile(
+        r"[\w)] [.,;:](?:\s|$)|<bool>|\b(?:TEXT|INTEGER|FLOAT|BOOLEAN)\b|\[default: \]|(?<!\.)\.\s*\.(?!\.)"
+    )
+    found = {path: flaws.findall(text) for path, text in texts.items()}
+    assert not {path: hits for path, hits in found.items() if hits}
+
+
 def test_run_writes_no_empty_issue_unless_asked(tmp_path):
     home = tmp_path / "home"
     home.mkdir()
     (home / "dailybrief.toml").write_text("sources = []\n", "utf-8")
     out = tmp_path / "out"
     skipped = run(home, "run", "--date", "2026-04-17").stdout
+    assert "0 new, 0 updated items (nothing new)" in skipped  # the collect summary says so
     assert "no items for 2026-04-17: no report written" in skipped
     assert not (home / "reports" / "2026-04-17").exists()
     run(home, "run", "--date", "2026-04-17", "--allow-empty")
