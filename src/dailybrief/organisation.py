@@ -25,7 +25,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from dailybrief.models import Contact, Organisation
 
 MAX_QR_IMAGE = 1_000_000  # bytes: the image travels inside report.json and every HTML edition
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
+_HAN = re.compile(  # Chinese characters, CJK punctuation, fullwidth forms: a text that needs its _en key
+    r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]"
+)
 _IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpeg"}
 
 
@@ -93,6 +95,8 @@ class OrganisationSettings(_Settings):
 
 @dataclass
 class Edition:
+    """What one edition prints of the organisation, and one line per problem found on the way."""
+
     organisation: Organisation
     warnings: list[str] = field(default_factory=list)
 
