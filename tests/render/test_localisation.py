@@ -149,6 +149,7 @@ def test_english_wechat(english_out: Path, english_report: Report):
                   "<strong>Lead-in 4.1</strong>: Story 1."):
         assert label in page, label
     assert "text-indent:2em" not in page and "letter-spacing" not in page
+    assert "justify" not in page  # ragged right throughout, the contact descriptions too
 
 
 def test_english_text(english_out: Path, english_report: Report):
