@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
@@ -74,20 +74,26 @@ def _put(conn: Connection, doc: Doc) -> None:
     words = index_words(f"{doc.title}\n{doc.body}")
     if conn.dialect.name == "postgresql":
         conn.execute(text("DELETE FROM search_docs WHERE ref = :ref"), {"ref": doc.ref})
-        conn.execute(text(
-            "INSERT INTO search_docs (kind, ref, date, language, section, source, title, body, url, words)"
-            " VALUES (:kind, :ref, :date, :language, :section, :source, :title, :body, :url,"
-            " to_tsvector('simple', :words))"
-        ), {**vars(doc), "words": words})
+        conn.execute(
+            text(
+                "INSERT INTO search_docs (kind, ref, date, language, section, source, title, body, url, words)"
+                " VALUES (:kind, :ref, :date, :language, :section, :source, :title, :body, :url,"
+                " to_tsvector('simple', :words))"
+            ),
+            {**vars(doc), "words": words},
+        )
         return
     old = conn.execute(text("SELECT id FROM search_docs WHERE ref = :r"), {"r": doc.ref}).scalar()
     if old is not None:
         conn.execute(text("DELETE FROM search_fts WHERE rowid = :i"), {"i": old})
         conn.execute(text("DELETE FROM search_docs WHERE id = :i"), {"i": old})
-    new = conn.execute(text(
-        "INSERT INTO search_docs (kind, ref, date, language, section, source, title, body, url)"
-        " VALUES (:kind, :ref, :date, :language, :section, :source, :title, :body, :url)"
-    ), vars(doc)).lastrowid
+    new = conn.execute(
+        text(
+            "INSERT INTO search_docs (kind, ref, date, language, section, source, title, body, url)"
+            " VALUES (:kind, :ref, :date, :language, :section, :source, :title, :body, :url)"
+        ),
+        vars(doc),
+    ).lastrowid
     conn.execute(text("INSERT INTO search_fts (rowid, words) VALUES (:i, :w)"), {"i": new, "w": words})
 
 
@@ -96,8 +102,13 @@ def _mark(conn: Connection, key: str) -> str:
 
 
 def _set_mark(conn: Connection, key: str, value: str) -> None:
-    conn.execute(text("INSERT INTO search_state (key, value) VALUES (:k, :v)"
-                      " ON CONFLICT (key) DO UPDATE SET value = excluded.value"), {"k": key, "v": value})
+    conn.execute(
+        text(
+            "INSERT INTO search_state (key, value) VALUES (:k, :v)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+        ),
+        {"k": key, "v": value},
+    )
 
 
 def _report_docs(conn: Connection, since: str) -> tuple[list[Doc], dict[str, tuple[str, str]], str]:
@@ -113,47 +124,99 @@ def _report_docs(conn: Connection, since: str) -> tuple[list[Doc], dict[str, tup
         report = Report.model_validate_json(body)
         newest = max(newest, created)
         key = f"report:{report.date}:{report.language}"
-        docs.append(Doc("report", f"{key}:summary", report.date, report.title, _MARKS.sub("", report.summary),
-                        report.language))
+        docs.append(
+            Doc("report", f"{key}:summary", report.date, report.title, _MARKS.sub("", report.summary), report.language)
+        )
         for section in report.sections:
             paragraphs = "\n".join(((p.lead + " ") if p.lead else "") + p.text for p in section.paragraphs)
-            docs.append(Doc("report", f"{key}:{section.id}", report.date, section.title,
-                            _MARKS.sub("", paragraphs), report.language, section.id))
+            docs.append(
+                Doc(
+                    "report",
+                    f"{key}:{section.id}",
+                    report.date,
+                    section.title,
+                    _MARKS.sub("", paragraphs),
+                    report.language,
+                    section.id,
+                )
+            )
             for story in section.stories:
                 for url in story.item_urls:
                     placed[url] = (report.date, section.id)
     return docs, placed, newest
 
 
+# How far before the last sync's newest stamp the next sync looks again. A row's stamp is taken
+# before its transaction commits, so a row committed just after a sync can carry a stamp older
+# than that sync's newest (the same second, or a concurrent worker's transaction); rows seen
+# again are compared with their index entry and only changed ones are segmented and written.
+LOOKBACK = timedelta(minutes=2)
+
+
+def _looking_back(stamp: str) -> str:
+    return (datetime.fromisoformat(stamp) - LOOKBACK).isoformat(timespec="seconds") if stamp else ""
+
+
+def _unchanged(conn: Connection, doc: Doc) -> bool:
+    stored = conn.execute(
+        text("SELECT kind, ref, date, title, body, language, section, source, url FROM search_docs WHERE ref = :r"),
+        {"r": doc.ref},
+    ).first()
+    return stored is not None and tuple(stored) == (
+        doc.kind,
+        doc.ref,
+        doc.date,
+        doc.title,
+        doc.body,
+        doc.language,
+        doc.section,
+        doc.source,
+        doc.url,
+    )
+
+
 def sync_index(store: Store, zone: ZoneInfo) -> int:
     """Index the reports and items changed since the last sync; return how many docs were written."""
     written = 0
     with store.engine.begin() as conn:
-        docs, placed, newest = _report_docs(conn, _mark(conn, "reports"))
+        since = _mark(conn, "reports")
+        docs, placed, newest = _report_docs(conn, _looking_back(since))
+        newest = max(newest, since)
+        docs = [doc for doc in docs if not _unchanged(conn, doc)]
         for doc in docs:
             _put(conn, doc)
         for url, (date, section) in placed.items():
-            conn.execute(text("UPDATE search_docs SET date = :d, section = :s WHERE ref = :r"),
-                         {"d": date, "s": section, "r": f"item:{url}"})
+            conn.execute(
+                text("UPDATE search_docs SET date = :d, section = :s WHERE ref = :r"),
+                {"d": date, "s": section, "r": f"item:{url}"},
+            )
         _set_mark(conn, "reports", newest)
         written += len(docs)
     with store.engine.begin() as conn:
         since = _mark(conn, "items")
-        rows = conn.execute(text("SELECT url, title, summary, content, source, lang, published, updated FROM items"
-                                 " WHERE updated > :s ORDER BY updated"), {"s": since}).all()
+        rows = conn.execute(
+            text(
+                "SELECT url, title, summary, content, source, lang, published, updated FROM items"
+                " WHERE updated > :s ORDER BY updated"
+            ),
+            {"s": _looking_back(since)},
+        ).all()
         for row in rows:
             date, section = placed.get(row.url) or _placed(conn, row.url) or (_local_date(row.published, zone), "")
             body = "\n".join(x for x in (row.summary, row.content) if x)[:BODY_CHARS]
-            _put(conn, Doc("item", f"item:{row.url}", date, row.title, body, row.lang, section, row.source, row.url))
+            doc = Doc("item", f"item:{row.url}", date, row.title, body, row.lang, section, row.source, row.url)
             since = max(since, row.updated)
+            if not _unchanged(conn, doc):
+                _put(conn, doc)
+                written += 1
         _set_mark(conn, "items", since)
-        written += len(rows)
     return written
 
 
 def _placed(conn: Connection, url: str) -> tuple[str, str] | None:
-    row = conn.execute(text("SELECT date, section FROM search_docs WHERE ref = :r AND section != ''"),
-                       {"r": f"item:{url}"}).first()
+    row = conn.execute(
+        text("SELECT date, section FROM search_docs WHERE ref = :r AND section != ''"), {"r": f"item:{url}"}
+    ).first()
     return (row.date, row.section) if row else None
 
 
@@ -195,8 +258,13 @@ def search(store: Store, query: str, filters: Filters | None = None, limit: int 
         match = " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
         where, params = ["search_fts MATCH :q"], {"q": match, "limit": limit}
     f = filters or Filters()
-    for column, op, value in (("date", ">=", f.since), ("date", "<=", f.until), ("section", "=", f.section),
-                              ("source", "=", f.source), ("kind", "=", f.kind)):
+    for column, op, value in (
+        ("date", ">=", f.since),
+        ("date", "<=", f.until),
+        ("section", "=", f.section),
+        ("source", "=", f.source),
+        ("kind", "=", f.kind),
+    ):
         if value:
             name = f"{column}{len(params)}"
             where.append(f"d.{column} {op} :{name}")
@@ -210,10 +278,13 @@ def search(store: Store, query: str, filters: Filters | None = None, limit: int 
         order = "bm25(search_fts)"
     with store.engine.connect() as conn:
         total = conn.execute(text(f"SELECT count(*) {base}"), params).scalar_one()
-        rows = conn.execute(text(
-            f"SELECT d.kind, d.ref, d.date, d.language, d.section, d.source, d.title, d.body, d.url {base}"
-            f" ORDER BY {order}, d.date DESC LIMIT :limit"
-        ), params).all()
+        rows = conn.execute(
+            text(
+                f"SELECT d.kind, d.ref, d.date, d.language, d.section, d.source, d.title, d.body, d.url {base}"
+                f" ORDER BY {order}, d.date DESC LIMIT :limit"
+            ),
+            params,
+        ).all()
     return [Hit(*row) for row in rows], total
 
 
