@@ -33,9 +33,13 @@ eval: install-dev
 EVAL_HOME ?= .eval-local
 EVAL_LANG ?= zh
 EVAL_CASES ?= $(wildcard tests/data/real/*/)
+# EVAL_DAYS=N builds only the first N report days of each case; EVAL_SAMPLE=no leaves out the sample day.
+EVAL_DAYS ?= 0
+EVAL_SAMPLE ?= yes
 eval-local: install-dev
 	@test -f $(EVAL_HOME)/models/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf || $(BIN)/dailybrief --home $(EVAL_HOME) model install
-	$(BIN)/python benchmarks/eval_local.py --home $(EVAL_HOME) --lang $(EVAL_LANG) $(EVAL_CASES)
+	$(BIN)/python benchmarks/eval_local.py --home $(EVAL_HOME) --lang $(EVAL_LANG) --days $(EVAL_DAYS) \
+	  $(if $(filter no,$(EVAL_SAMPLE)),--no-sample) $(EVAL_CASES)
 
 # Fonts for Chinese text in PDFs and charts, poppler for PDF checks.
 system-deps:

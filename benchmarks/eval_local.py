@@ -1,12 +1,13 @@
 """Real-model evaluation of `--writer local`: build a day with the in-process GGUF model and
 report what the model wrote and what the verifier kept.
 
-    .venv/bin/python benchmarks/eval_local.py --home HOME [--lang zh] [CASE_DIR ...]
+    .venv/bin/python benchmarks/eval_local.py --home HOME [--lang zh] [--days N] [--no-sample] [CASE_DIR ...]
 
-HOME must hold an installed model (`dailybrief model install`). The bundled sample day is always
-evaluated; each CASE_DIR (a real evaluation case: tests/data/real/<case>/items.jsonl and
-labels.json) is imported into a fresh database and built for each of its `report_days`. One
-build at a time (2 cores). Printed per built day, as a Markdown table row:
+HOME must hold an installed model (`dailybrief model install`). The bundled sample day is
+evaluated unless --no-sample is given; each CASE_DIR (a real evaluation case:
+tests/data/real/<case>/items.jsonl and labels.json) is imported into a fresh database and built
+for each of its `report_days` (only the first N with --days N: a day takes 5-30 minutes on two
+busy cores). One build at a time (2 cores). Printed per built day, as a Markdown table row:
 
 - answers: JSON valid first time / after one repair / failed (the part fell back);
 - sections written by the model (not fallen back, not emptied by the verifier) / all sections;
@@ -114,12 +115,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--home", type=Path, required=True, help="a home with an installed model")
     parser.add_argument("--lang", default="zh")
+    parser.add_argument("--days", type=int, default=0, help="build only the first N report days of each case")
+    parser.add_argument("--no-sample", action="store_true", help="leave out the bundled sample day")
     parser.add_argument("cases", type=Path, nargs="*", help="real evaluation case folders")
     args = parser.parse_args()
-    cases = [(SAMPLE, date(2026, 4, 17))]
+    cases = [] if args.no_sample else [(SAMPLE, date(2026, 4, 17))]
     for folder in args.cases:
         labels = json.loads((folder / "labels.json").read_text("utf-8"))
-        cases += [(folder / "items.jsonl", date.fromisoformat(d)) for d in labels["report_days"]]
+        days = labels["report_days"][: args.days] if args.days > 0 else labels["report_days"]
+        cases += [(folder / "items.jsonl", date.fromisoformat(d)) for d in days]
     rows = []
     for case, day in cases:
         work = args.home / "eval" / f"{case.parent.name if case.name == 'items.jsonl' else case.stem}-{day}"

@@ -158,19 +158,25 @@ def test_we_ask_for_sentences_with_sources_under_a_json_schema(server: ChatServe
     assert json.loads(body["messages"][2]["content"])["paragraphs"][0]["sentences"][0]["sources"] == [1]
 
 
-def test_english_figures_reach_the_model_in_chinese_units(server: ChatServer) -> None:
+def test_english_figures_and_dates_reach_the_model_in_chinese_units(server: ChatServer) -> None:
     secs = sections()[:1]
     secs[0].stories[0].items[0] = (
         secs[0]
         .stories[0]
         .items[0]
-        .model_copy(update={"lang": "en", "content": "OpenAI was valued at $852 billion after raising $4,700,000."})
+        .model_copy(
+            update={
+                "lang": "en",
+                "content": "OpenAI was valued at $852 billion after raising $4,700,000 on November 17, 2025.",
+            }
+        )
     )
     MapReduceWriter(client(server), concurrency=1).write(secs, context())
     user = next(b for _, b in server.requests if b["messages"][0]["content"].startswith("TASK: section"))["messages"][
         -1
     ]
     assert "8520 亿美元" in user["content"] and "470 万美元" in user["content"] and "$852" not in user["content"]
+    assert "2025 年 11 月 17 日" in user["content"] and "November" not in user["content"]
 
 
 def test_a_cut_off_answer_is_not_trusted_even_if_it_parses(server: ChatServer) -> None:

@@ -6,6 +6,11 @@ So for a Chinese report the code does the unit conversion: every figure with a s
 currency is written as 亿/万 with the currency word after it, without thousands commas
 ("4,700 万美元" came back as "4.7 亿美元"). The verifier checks the result against the original
 text, so a conversion error here could not slip into a report.
+
+Dates and weekdays are written the Chinese way too ("November 17, 2025" → "2025 年 11 月 17 日",
+"Wednesday" → "周三"): left in English, the model copied them into Chinese sentences as they
+were ("特斯拉 AI 推出 Grok 4.1， November 17, 2025，…", measured on the Gemini 3 week), or
+turned "Wednesday" into "本周". The verifier reads both forms of a date as the same figures.
 """
 
 from __future__ import annotations
@@ -52,8 +57,68 @@ def _in_name(text: str, start: int, end: int) -> bool:
     return (before == "-" or before.isalnum()) or bool(re.match(r"-\w", after))
 
 
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+_MONTH = (
+    r"(?P<month>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?|"
+    + "|".join(m.capitalize() for m in _MONTHS)
+    + ")"
+)
+# "November 17, 2025", "Nov. 17", "17 November 2025", "November 2025": a month name only with a
+# day or a year beside it ("May" alone is a verb as often as a month)
+_DATE = re.compile(
+    rf"\b(?:{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{{4}}))?"
+    rf"|(?P<day2>\d{{1,2}})\s+{_MONTH.replace('month', 'month2')}(?:,?\s+(?P<year2>\d{{4}}))?"
+    rf"|{_MONTH.replace('month', 'month3')}\s+(?P<year3>\d{{4}}))\b"
+)
+_WEEKDAYS = {
+    "Monday": "周一",
+    "Tuesday": "周二",
+    "Wednesday": "周三",
+    "Thursday": "周四",
+    "Friday": "周五",
+    "Saturday": "周六",
+    "Sunday": "周日",
+}
+_WEEKDAY = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")\b")
+
+
+def _month_number(name: str) -> int:
+    low = name.rstrip(".").lower()
+    return next(i + 1 for i, m in enumerate(_MONTHS) if m.startswith(low[:3]))
+
+
+def _chinese_date(match: re.Match[str]) -> str:
+    month = _month_number(match.group("month") or match.group("month2") or match.group("month3"))
+    day = match.group("day") or match.group("day2")
+    year = match.group("year") or match.group("year2") or match.group("year3")
+    if day and not 1 <= int(day) <= 31:
+        return match.group(0)
+    parts = ([f"{year} 年"] if year else []) + [f"{month} 月"] + ([f"{int(day)} 日"] if day else [])
+    return " ".join(parts)
+
+
+def with_chinese_dates(text: str) -> str:
+    """`text` with English dates and weekdays written the Chinese way."""
+    return _WEEKDAY.sub(lambda m: _WEEKDAYS[m.group(1)], _DATE.sub(_chinese_date, text))
+
+
 def with_chinese_figures(text: str) -> str:
-    """`text` with each figure that has a scale or a currency rewritten in Chinese units."""
+    """`text` with each figure that has a scale or a currency rewritten in Chinese units, and
+    each English date and weekday in Chinese (`with_chinese_dates`)."""
+    text = with_chinese_dates(text)
     out, cursor = [], 0
     for quantity in quantities(text):
         at = text.find(quantity.text, cursor)
