@@ -181,3 +181,15 @@ def test_the_token_budget_leaves_stories_out_and_says_so(server: ChatServer) -> 
     assert [x["story"] for x in draft.notes["left_out"]] == ["s3"]
     assert draft.notes["left_out"][0]["reason"].startswith("token budget")
     assert all("s3" not in s.story_ids for s in draft.sections)
+
+
+def test_a_sentence_of_several_sentences_is_split_each_with_its_sources(server: ChatServer) -> None:
+    # the 1.5B model on the Gemini 3 week: two sentences sent as one; marked only at the end,
+    # the first was removed by the verifier as citing nothing
+    two = "据报道，OpenAI 目前估值为 8520 亿美元。Anthropic 的估值为 3800 亿美元。"
+    answer = {"headline": "商业：估值", "layout": "prose", "paragraphs": [{"sentences": [{"text": two, "sources": [1]}]}]}
+    server.script.append(Reply(content=json.dumps(answer, ensure_ascii=False)))
+    draft = MapReduceWriter(client(server), concurrency=1).write(sections()[:1], context())
+    sentences = draft.sections[0].paragraphs[0].sentences
+    assert [s.text for s in sentences] == ["据报道，OpenAI 目前估值为 8520 亿美元。", "Anthropic 的估值为 3800 亿美元。"]
+    assert [s.sources for s in sentences] == [["https://ex.org/a"]] * 2

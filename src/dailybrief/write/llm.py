@@ -219,7 +219,16 @@ def cited_sentences(text: str | list[SentenceOut], known: set[int], language: st
     a given source, a sentence not in the report language, or a paragraph citing nothing."""
     if isinstance(text, list):
         _check_sentences(text, known, language)
-        return [(_MARKS.sub("", s.text).strip(), list(dict.fromkeys(s.cite))) for s in text]
+        # A "sentence" of several sentences (the 1.5B model often sends two or three) is split,
+        # each part with the sources: marked only at its end, the verifier would read the
+        # parts before as citing nothing and remove them.
+        return [
+            (piece.strip(), list(dict.fromkeys(s.cite)))
+            for s in text
+            for piece in split_cited(_MARKS.sub("", s.text).strip())
+            if len(piece.strip()) >= 2
+        ]
+
     flat = _GROUPED.sub(lambda m: "".join(f"[{n.strip()}]" for n in re.split(r"[,，]", m.group(1))), text)
     out = []
     for piece in split_cited(flat):
