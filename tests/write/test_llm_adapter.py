@@ -193,3 +193,25 @@ def test_a_sentence_of_several_sentences_is_split_each_with_its_sources(server: 
     sentences = draft.sections[0].paragraphs[0].sentences
     assert [s.text for s in sentences] == ["据报道，OpenAI 目前估值为 8520 亿美元。", "Anthropic 的估值为 3800 亿美元。"]
     assert [s.sources for s in sentences] == [["https://ex.org/a"]] * 2
+
+
+def test_a_sentence_naming_someone_the_sources_do_not_is_not_used(server: ChatServer) -> None:
+    # the 1.5B model turned "Elon Musk's xAI" into "特斯拉 AI": a Chinese-script name the
+    # verifier cannot look up in an English item (it is only reported as unchecked)
+    answer = {"headline": "商业：估值", "layout": "prose", "paragraphs": [{"sentences": [
+        {"text": "据报道，OpenAI 目前估值为 8520 亿美元。", "sources": [1]},
+        {"text": "特斯拉的估值为 3800 亿美元。", "sources": [1]}]}]}
+    server.script.append(Reply(content=json.dumps(answer, ensure_ascii=False)))
+    draft = MapReduceWriter(client(server), concurrency=1).write(sections()[:1], context())
+    assert [s.text for s in draft.sections[0].paragraphs[0].sentences] == ["据报道，OpenAI 目前估值为 8520 亿美元。"]
+    assert draft.notes["dropped_names"] == ["特斯拉"] and draft.notes["fallbacks"] == []
+
+
+def test_an_answer_naming_only_people_the_sources_do_not_gets_a_repair_that_names_them(server: ChatServer) -> None:
+    answer = {"headline": "商业：估值", "layout": "prose", "paragraphs": [{"sentences": [
+        {"text": "特斯拉的估值为 3800 亿美元。", "sources": [1]}]}]}
+    server.script.append(Reply(content=json.dumps(answer, ensure_ascii=False)))
+    draft = MapReduceWriter(client(server), concurrency=1).write(sections()[:1], context())
+    repair = server.requests[1][1]["messages"][-1]["content"]
+    assert "特斯拉" in repair and "keep names as the sources write them" in repair
+    assert draft.notes["repairs"] == 1 and draft.notes["fallbacks"] == []

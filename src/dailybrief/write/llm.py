@@ -246,6 +246,28 @@ def cited_sentences(text: str | list[SentenceOut], known: set[int], language: st
     return out
 
 
+def without_new_names(
+    sentences: list[tuple[str, list[int]]], given: str, language: str
+) -> tuple[list[tuple[str, list[int]]], list[str]]:
+    """The sentences whose Chinese-script person and organisation names (jieba's tags, beyond
+    the alias table) are in the text the model was given, and the names that were not. A name
+    the model made up or transliterated from an English source ("Elon Musk's xAI" → "特斯拉 AI")
+    cannot be checked against that source by the verifier (only reported as unchecked), so the
+    sentence is not used."""
+    if language != "zh":
+        return sentences, []
+    from .entities import chinese_person_and_org_names
+
+    kept, new = [], []
+    for text, cites in sentences:
+        missing = [name for name in chinese_person_and_org_names(text) if name not in given]
+        if missing:
+            new += missing
+        else:
+            kept.append((text, cites))
+    return kept, new
+
+
 def check_list(
     layout: str, paragraphs: list[tuple[str | None, list[tuple[str, list[int]]]]],
     story_of: dict[int, int], n_stories: int, language: str,
@@ -375,6 +397,7 @@ class MapReduceWriter:
         self.use_schema = use_schema
         self.repairs = 0
         self.outcomes = {"valid_first": 0, "valid_after_repair": 0, "failed": 0}
+        self.dropped_names: list[str] = []  # names of sentences not used (`without_new_names`)
 
     # -- one question, one repair ------------------------------------------------------------
 
@@ -426,6 +449,25 @@ class MapReduceWriter:
                 raise
             self.outcomes["valid_after_repair"] += 1
             return answer
+
+    def _known_names(
+        self, paragraphs: list[tuple[str | None, list[tuple[str, list[int]]]]], given: str, language: str
+    ) -> list[tuple[str | None, list[tuple[str, list[int]]]]]:
+        """`paragraphs` without the sentences that name someone the prompt does not
+        (`without_new_names`); counted in the notes. `AnswerError` when nothing is left."""
+        out = []
+        for lead, sentences in paragraphs:
+            kept, new = without_new_names(sentences, given, language)
+            if new:
+                self.dropped_names += new
+            if kept:
+                out.append((lead, kept))
+        if not out:
+            raise AnswerError(
+                f"every sentence names someone the sources do not ({', '.join(dict.fromkeys(self.dropped_names[-3:]))}); "
+                "keep names as the sources write them."
+            )
+        return out
 
     def _discard(self, completion: Completion) -> None:
         discard = getattr(self.model, "discard", None)
@@ -496,6 +538,7 @@ class MapReduceWriter:
                 (p.lead, cited_sentences(p.sentences or p.text or "", set(by_number), context.language))
                 for p in answer.paragraphs
             ]
+            paragraphs = self._known_names(paragraphs, user, context.language)
             _check_language(answer.headline, context.language)
             order = check_list(answer.layout, paragraphs, story_of, len(stories), context.language)
             written.update(paragraphs=paragraphs, order=order)
@@ -539,7 +582,9 @@ class MapReduceWriter:
         written: list[tuple[str, list[int]]] = []
 
         def check(answer: SummaryAnswer) -> None:
-            written[:] = cited_sentences(answer.body, set(by_number), context.language)
+            written[:] = self._known_names(
+                [(None, cited_sentences(answer.body, set(by_number), context.language))], user, context.language
+            )[0][1]
 
         try:
             answer = self._ask(system, user, SummaryAnswer, check, json_schema=summary_schema(sorted(by_number)),
@@ -642,6 +687,7 @@ class MapReduceWriter:
             "model": self.model.model,
             **usage.as_dict(),
             "repairs": self.repairs,
+            "dropped_names": list(dict.fromkeys(self.dropped_names)),
             "answers": dict(self.outcomes),
             "seconds": round(time.perf_counter() - started, 3),
             "estimated_cost_usd": round(cost, 6),
