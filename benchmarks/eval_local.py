@@ -13,7 +13,9 @@ busy cores). One build at a time (2 cores). Printed per built day, as a Markdown
 - sections written by the model (not fallen back, not emptied by the verifier) / all sections;
 - sentences in the report, removed by the verifier by reason;
 - prose in the report language (share of sentences), figures/names left unsupported (a second
-  verification of the final report: must be 0), empty sections;
+  verification of the final report: must be 0), Chinese-script names it could not check against
+  an English item, Chinese sentences that keep an English common word, sentences the writer
+  left out for a name not in its prompt or an English word (`dropped`), empty sections;
 - tokens in/out, the ratio to the selected items' tokens, output tokens/s, wall time.
 """
 
@@ -59,6 +61,12 @@ def sentences_of(report: Report) -> list[str]:
     return [MARK.sub("", piece).strip() for text in texts for piece in split_cited(text) if piece.strip()]
 
 
+def english_left(sentence: str) -> bool:
+    """Whether a Chinese sentence keeps an English common word ("hallucinations"); names are
+    capitalised or mixed-case and stay as written."""
+    return bool(re.search(r"(?<![A-Za-z])[a-z]{4,}(?![A-Za-z0-9])", sentence))
+
+
 def in_language(sentence: str, language: str) -> bool:
     return is_chinese_text(sentence) if language == "zh" else not re.search(r"[\u4e00-\u9fff]{3,}", sentence)
 
@@ -100,6 +108,9 @@ def measure(report: Report, second: Verification, language: str, wall: float) ->
         "unsupported_left": len(
             [f for f in second.findings if any(reason_kind(r) in ("figure", "name") for r in f.reasons)]
         ),
+        "english_left": sum(english_left(s) for s in prose) if language == "zh" else 0,
+        "names_unchecked": len(set(second.unchecked)),
+        "dropped": len(notes.get("dropped", [])),
         "empty_sections": sum(1 for s in report.sections if not s.paragraphs),
         "tokens": f"{notes.get('input_tokens', 0)} / {notes.get('output_tokens', 0)}",
         "tokens_vs_selected": round((notes.get("input_tokens", 0) + notes.get("output_tokens", 0)) / selected, 2),
@@ -145,6 +156,9 @@ def main() -> None:
         "removed",
         "in_language",
         "unsupported_left",
+        "names_unchecked",
+        "english_left",
+        "dropped",
         "empty_sections",
         "tokens",
         "tokens_vs_selected",

@@ -204,7 +204,7 @@ def test_a_sentence_naming_someone_the_sources_do_not_is_not_used(server: ChatSe
     server.script.append(Reply(content=json.dumps(answer, ensure_ascii=False)))
     draft = MapReduceWriter(client(server), concurrency=1).write(sections()[:1], context())
     assert [s.text for s in draft.sections[0].paragraphs[0].sentences] == ["据报道，OpenAI 目前估值为 8520 亿美元。"]
-    assert draft.notes["dropped_names"] == ["特斯拉"] and draft.notes["fallbacks"] == []
+    assert draft.notes["dropped"] == ["特斯拉"] and draft.notes["fallbacks"] == []
 
 
 def test_an_answer_naming_only_people_the_sources_do_not_gets_a_repair_that_names_them(server: ChatServer) -> None:
@@ -215,3 +215,14 @@ def test_an_answer_naming_only_people_the_sources_do_not_gets_a_repair_that_name
     repair = server.requests[1][1]["messages"][-1]["content"]
     assert "特斯拉" in repair and "keep names as the sources write them" in repair
     assert draft.notes["repairs"] == 1 and draft.notes["fallbacks"] == []
+
+
+def test_a_chinese_sentence_that_keeps_an_english_word_is_not_used(server: ChatServer) -> None:
+    # the 1.5B model on the Gemini 3 week: "模型在减少 hallucinations 的同时，错误率从 12.09% 降至 4.22%"
+    answer = {"headline": "商业：估值", "layout": "prose", "paragraphs": [{"sentences": [
+        {"text": "OpenAI 在减少 hallucinations 的同时估值为 8520 亿美元。", "sources": [1]},
+        {"text": "Anthropic 的估值为 3800 亿美元。", "sources": [1]}]}]}
+    server.script.append(Reply(content=json.dumps(answer, ensure_ascii=False)))
+    draft = MapReduceWriter(client(server), concurrency=1).write(sections()[:1], context())
+    assert [s.text for s in draft.sections[0].paragraphs[0].sentences] == ["Anthropic 的估值为 3800 亿美元。"]
+    assert draft.notes["dropped"] == ["hallucinations"]

@@ -246,21 +246,34 @@ def cited_sentences(text: str | list[SentenceOut], known: set[int], language: st
     return out
 
 
+_ENGLISH_WORD = re.compile(r"(?<![A-Za-z\-])[a-z]{6,}(?![A-Za-z0-9\-])")
+
+
+def english_words(text: str) -> list[str]:
+    """English common words left in a Chinese sentence ("hallucinations", "harness"): lower-case
+    words of six letters or more; names are capitalised or mixed-case and stay as written."""
+    from .entities import GENERIC
+
+    return [w for w in _ENGLISH_WORD.findall(text) if w not in GENERIC]
+
+
 def without_new_names(
     sentences: list[tuple[str, list[int]]], given: str, language: str
 ) -> tuple[list[tuple[str, list[int]]], list[str]]:
-    """The sentences whose Chinese-script person and organisation names (jieba's tags, beyond
-    the alias table) are in the text the model was given, and the names that were not. A name
-    the model made up or transliterated from an English source ("Elon Musk's xAI" → "特斯拉 AI")
-    cannot be checked against that source by the verifier (only reported as unchecked), so the
-    sentence is not used."""
+    """The sentences a Chinese report can use, and what was wrong with the others: a Chinese-script
+    person or organisation name (jieba's tags, beyond the alias table) that is not in the text
+    the model was given, or an English common word left untranslated. A name the model made up
+    or transliterated from an English source ("Elon Musk's xAI" → "特斯拉 AI") cannot be checked
+    against that source by the verifier (only reported as unchecked); an English word in a
+    Chinese sentence ("减少 hallucinations") is half a translation. Repairs of these came back
+    unchanged on the sample day, so the sentence is left out instead."""
     if language != "zh":
         return sentences, []
     from .entities import chinese_person_and_org_names
 
     kept, new = [], []
     for text, cites in sentences:
-        missing = [name for name in chinese_person_and_org_names(text) if name not in given]
+        missing = [name for name in chinese_person_and_org_names(text) if name not in given] + english_words(text)
         if missing:
             new += missing
         else:
@@ -397,7 +410,7 @@ class MapReduceWriter:
         self.use_schema = use_schema
         self.repairs = 0
         self.outcomes = {"valid_first": 0, "valid_after_repair": 0, "failed": 0}
-        self.dropped_names: list[str] = []  # names of sentences not used (`without_new_names`)
+        self.dropped_names: list[str] = []  # names and words of sentences not used (`without_new_names`)
 
     # -- one question, one repair ------------------------------------------------------------
 
@@ -453,8 +466,8 @@ class MapReduceWriter:
     def _known_names(
         self, paragraphs: list[tuple[str | None, list[tuple[str, list[int]]]]], given: str, language: str
     ) -> list[tuple[str | None, list[tuple[str, list[int]]]]]:
-        """`paragraphs` without the sentences that name someone the prompt does not
-        (`without_new_names`); counted in the notes. `AnswerError` when nothing is left."""
+        """`paragraphs` without the sentences that name someone the prompt does not or keep an
+        English word (`without_new_names`); listed in the notes. `AnswerError` when nothing is left."""
         out = []
         for lead, sentences in paragraphs:
             kept, new = without_new_names(sentences, given, language)
@@ -464,8 +477,9 @@ class MapReduceWriter:
                 out.append((lead, kept))
         if not out:
             raise AnswerError(
-                f"every sentence names someone the sources do not ({', '.join(dict.fromkeys(self.dropped_names[-3:]))}); "
-                "keep names as the sources write them."
+                f"every sentence names someone the sources do not, or keeps an English word "
+                f"({', '.join(dict.fromkeys(self.dropped_names[-3:]))}); keep names as the sources write them "
+                "and translate the other words."
             )
         return out
 
@@ -687,7 +701,7 @@ class MapReduceWriter:
             "model": self.model.model,
             **usage.as_dict(),
             "repairs": self.repairs,
-            "dropped_names": list(dict.fromkeys(self.dropped_names)),
+            "dropped": list(dict.fromkeys(self.dropped_names)),
             "answers": dict(self.outcomes),
             "seconds": round(time.perf_counter() - started, 3),
             "estimated_cost_usd": round(cost, 6),
