@@ -26,6 +26,7 @@ def test_story_engine_figures_are_the_tuning_constants():
         f"times {g(t.KEYWORD_WEIGHT)}",
         f"Below {g(t.MIN_SECTION_SCORE)} a story goes to `other`",
         f"scores within {g(t.SECTION_MARGIN)} and has room",
+        f"times {g(t.SECTION_HUB_CORRECTION)} is taken off",
     ]
     missing = [phrase for phrase in stated if phrase not in DOC]
     assert not missing, f"docs/story-engine.md does not say: {missing}"

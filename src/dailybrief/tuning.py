@@ -35,6 +35,7 @@ NOVELTY_RELATED = 0.68  # cosine above which it may be an update of it (names de
 KEYWORD_WEIGHT = 0.24  # score added for a story whose every item names two of a section's keywords
 MIN_SECTION_SCORE = 0.12  # below this for every section, a story goes to `other`
 SECTION_MARGIN = 0.06  # a second-best section this close may take a story its best has no room for
+SECTION_HUB_CORRECTION = 0.5  # share of a section's excess mean similarity to reference AI news taken off
 
 # -- ranking (process/rank.py) ----------------------------------------------------------------
 KIND_WEIGHTS = {

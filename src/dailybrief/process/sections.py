@@ -4,7 +4,10 @@ Score of a story for a section = similarity + keyword evidence:
 
 - similarity: cosine of the story's centroid embedding with the section's description, embedded
   twice (English title + description, Chinese title + the description's Chinese words and
-  keywords) and the better of the two taken, so a Chinese-only story is not penalised;
+  keywords) and the better of the two taken, so a Chinese-only story is not penalised; then
+  corrected for hubness: some descriptions sit close to any AI news (the "agents" text was
+  nearest for model launches, deals and summits alike), so `HUB_CORRECTION` times a section's
+  excess mean similarity over a reference corpus of AI news (`hubness`) is taken off;
 - keyword evidence, weighted like the story tokens of the clustering: for each item, the
   section keywords it names (a plural and its singular count once, a keyword in the title
   twice), at most 2; the evidence is the mean over the story's items, times `KEYWORD_WEIGHT`.
@@ -24,9 +27,12 @@ in an `Assignment` (the pipeline puts them in `stats.sections_assignment`).
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from importlib import resources
 
 import numpy as np
 
@@ -40,6 +46,7 @@ from .stories import story_text
 KEYWORD_WEIGHT = tuning.KEYWORD_WEIGHT  # see dailybrief/tuning.py
 MIN_SCORE = tuning.MIN_SECTION_SCORE
 MARGIN = tuning.SECTION_MARGIN
+HUB_CORRECTION = tuning.SECTION_HUB_CORRECTION
 OTHER = "other"
 _HAN = re.compile(r"[\u3400-\u9fff]+")
 
@@ -127,19 +134,57 @@ def score_stories(stories: list[Story], specs: list[SectionSpec], embedder: Text
         texts = [t for s in specs for t in _section_texts(s)]
         vectors = embedder.embed(texts).reshape(len(specs), 2, -1)
     terms = [Terms(s.keywords) for s in specs]
+    similarity = _similarities(stories, vectors, embedder) if specs else {}
     scored: list[_Scored] = []
-    for story in stories:
+    for k, story in enumerate(stories):
         scores: dict[str, float] = {}
-        if specs and story.items:
-            centroid = embedder.embed([story_text(it) for it in story.items]).mean(axis=0)
-            centroid /= np.linalg.norm(centroid) or 1.0
-            similarity = (vectors @ centroid).max(axis=1)
-            for spec, sim, term in zip(specs, similarity, terms):
+        if k in similarity:
+            for spec, sim, term in zip(specs, similarity[k], terms):
                 evidence, _ = keyword_evidence(story, term)
                 scores[spec.id] = round(float(sim) + KEYWORD_WEIGHT * evidence, 4)
         ranked = sorted(((sc, sid) for sid, sc in scores.items() if sc >= MIN_SCORE), key=lambda r: (-r[0], r[1]))
         scored.append(_Scored(story, ranked, scores))
     return scored
+
+
+def _similarities(stories: list[Story], vectors: np.ndarray, embedder: TextEmbedder) -> dict[int, np.ndarray]:
+    """Story index -> cosine of its centroid with each section (the better of the two texts),
+    less `HUB_CORRECTION` times the section's hubness (`hubness`)."""
+    offsets = HUB_CORRECTION * hubness(vectors, embedder)
+    rows: dict[int, np.ndarray] = {}
+    for k, story in enumerate(stories):
+        if story.items:
+            centroid = embedder.embed([story_text(it) for it in story.items]).mean(axis=0)
+            centroid /= np.linalg.norm(centroid) or 1.0
+            rows[k] = (vectors @ centroid).max(axis=1) - offsets
+    return rows
+
+
+def hubness(vectors: np.ndarray, embedder: TextEmbedder) -> np.ndarray:
+    """Per section, how much closer its texts sit to AI news in general than the average
+    section does: its mean cosine over a reference corpus (the bundled sample day's items, real
+    coverage of many kinds) minus the mean over all sections. Fixed, not taken from the day, so
+    a day whose stories all belong to one section does not penalise that section."""
+    texts = _reference_texts()
+    if not texts:
+        return np.zeros(len(vectors), dtype=np.float32)
+    reference = embedder.embed(list(texts))
+    cosines = (reference @ vectors.reshape(-1, vectors.shape[-1]).T).reshape(len(texts), len(vectors), 2).max(axis=2)
+    per_section = cosines.mean(axis=0)
+    return per_section - per_section.mean()
+
+
+@lru_cache(maxsize=1)
+def _reference_texts() -> tuple[str, ...]:
+    """Title and lead of every item of the bundled sample days (as `story_text` makes them)."""
+    texts: list[str] = []
+    for path in sorted(resources.files("dailybrief").joinpath("samples").iterdir(), key=lambda p: p.name):
+        if path.name.endswith(".jsonl"):
+            for line in path.read_text("utf-8").splitlines():
+                if line.strip():
+                    row = json.loads(line)
+                    texts.append(f"{row.get('title', '')}. {str(row.get('content', ''))[:400]}")
+    return tuple(texts)
 
 
 class _Placing:
