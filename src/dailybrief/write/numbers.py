@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 SOFT_UNITS = {None, "year", "month", "day"}
 
@@ -119,6 +120,13 @@ def _match_word(text: str, pos: int, words: list[tuple[str, str]]) -> tuple[str,
 def quantities(text: str, *, names_are_numbers: bool = False) -> list[Quantity]:
     """Every figure in `text`, normalised. With `names_are_numbers`, version numbers of names
     are returned too (as bare numbers), which is what a pool of source figures wants."""
+    # The writer and the verifier check every candidate sentence against the texts of the
+    # items it cites, so one item's text is read hundreds of times in a build: parsed once.
+    return list(_quantities(text, names_are_numbers))
+
+
+@lru_cache(maxsize=8192)
+def _quantities(text: str, names_are_numbers: bool) -> tuple[Quantity, ...]:
     found: list[Quantity] = []
     for match in _NUMBER.finditer(text):
         integer, decimals = match.group(1), match.group(2) or ""
@@ -165,7 +173,7 @@ def quantities(text: str, *, names_are_numbers: bool = False) -> list[Quantity]:
             Quantity(value * scale, unit, text[start:pos].strip(), _precision(decimals, scale), noun)
         )
     found.extend(_word_quantities(text))
-    return found
+    return tuple(found)
 
 
 _NOT_NOUNS = {
