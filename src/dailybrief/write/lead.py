@@ -5,7 +5,8 @@ the community engaged, which earlier report it continues).
 
 Every clause of a data lead is checked with the verifier's own rules (`verify.check_claims`)
 against the items it cites and left out when they do not support it, so the lead is verified
-like any copied sentence.
+like any copied sentence; its dates against the cited items' publication times and the story's
+earlier reports (`provenance.date_facts`), which the verifier reads too.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections import Counter
 
 from ..models import Item, Story
 from .draft import DraftSentence
+from .provenance import date_facts
 from .verify import check_claims, source_text
 
 _TOKEN = r"[A-Z][A-Za-z0-9.+\-]*|[a-z]+[A-Z][A-Za-z0-9.+\-]*|\d[A-Za-z0-9.+\-]*"
@@ -118,9 +120,12 @@ def _clauses(story: Story, name: str, language: str, timezone: str) -> list[tupl
     zh = language == "zh"
     subject = (_spaced(name) if zh else name) if name else ("这一事件" if zh else "the story")
     by = _spaced(first.source)
+    continued = story.status == "update" and bool(story.earlier_reports)
     out = [(f"{subject.lstrip()}由{by}于 {when.month} 月 {when.day} 日最早报道" if zh
             else f"{first.source} reported {subject} first, on {when.strftime('%B')} {when.day}", [first]),
            (f"{subject.lstrip()}由{by}最早报道" if zh else f"{first.source} reported {subject} first", [first])]
+    if continued:
+        out = out[1:]  # the story was first reported before this day's items: no date for "first"
     # Followers whose names the verifier reads cleanly ("36氪" reads as a figure next to a name).
     followers = [it for it in outlets[1:] if it.source and not check_claims(it.source, [source_text(it)])
                  and not re.match(r"\d", it.source)][:3]
@@ -137,11 +142,16 @@ def _clauses(story: Story, name: str, language: str, timezone: str) -> list[tupl
         out.append((f"{_spaced(engaged.source).lstrip()}上获 {engaged.score or 0} 分、{engaged.comments or 0} 条评论" if zh
                     else f"{engaged.score or 0} points and {engaged.comments or 0} comments on {engaged.source}",
                     [engaged]))
-    if story.status == "update" and story.earlier_reports:
+    if continued:
         earlier = story.earlier_reports[-1]
         month, day = int(earlier[5:7]), int(earlier[8:10])
         out.append((f"延续 {month} 月 {day} 日的报道" if zh else f"continuing the report of {earlier}", [first]))
     return out
+
+
+def _dated(item: Item, story: Story) -> str:
+    """An item's text with the dates a lead may state about it (published, earlier reports)."""
+    return f"{source_text(item)}\n{date_facts([item], story.earlier_reports)}"
 
 
 def data_lead(story: Story, name: str, language: str, timezone: str, read: list[Item]) -> DraftSentence | None:
@@ -153,7 +163,8 @@ def data_lead(story: Story, name: str, language: str, timezone: str, read: list[
     for clause, items in _clauses(story, name, language, timezone):
         if dated and ("最早报道" in clause or "first" in clause):
             continue  # the dated form of the first clause was kept; skip the undated one
-        sources = [source_text(it) for it in (items or read)]
+        # The dates (first report, earlier report continued) are metadata, not item text.
+        sources = [_dated(it, story) for it in (items or read)]
         if check_claims(clause, sources):
             continue
         if clause.endswith("日最早报道") or re.search(r"first, on", clause):
@@ -163,7 +174,7 @@ def data_lead(story: Story, name: str, language: str, timezone: str, read: list[
     if len(kept) < 2:
         return None  # "X 由 Y 最早报道" alone says too little to lead a section
     end = "。" if language == "zh" else "."
-    sources = [source_text(it) for it in cited]
+    sources = [_dated(it, story) for it in cited]
     # Clauses that pass alone can fail together (an outlet named "36氪" reads as a figure next
     # to another name): drop clauses from the end until the whole sentence passes.
     while len(kept) >= 2:
