@@ -154,6 +154,10 @@ def test_repeated_figures_and_near_duplicates_in_a_section():
     assert prose.repeated_facts(section) == 1
     assert prose.figures("Revenue climbed 62% to a record $57.01 billion in 2025.") == {"62", "57.01"}
     assert prose.figures("据 Cineplex360 报道：“…”") == set()  # a number inside a name is not a figure
+    # a version after a name and a number inside a hyphenated identifier are parts of names
+    assert prose.figures("Grok 4.20 由 Abdulaziz Alshamsi 最早报道，延续 2 月 18 日的报道[6]。") == set()
+    assert prose.figures("Qwen3.6-35B-A3B 是一款 35B 参数的模型。") == {"35"}
+    assert prose.figures("营收 4.20 亿美元") == {"4.20"}
 
 
 # -- scoring, on a hand-made two-day run ------------------------------------------------------

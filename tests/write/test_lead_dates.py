@@ -91,3 +91,26 @@ def test_the_verifier_checks_the_first_report_date_against_publication() -> None
     assert verify_report(report, items)[1].findings == []
     report, items = _report(wrong, [])
     assert verify_report(report, items)[1].findings
+
+
+def test_engagement_is_stated_from_the_items_points_and_comments() -> None:
+    from itemfiles import SAMPLE
+
+    rows = [json.loads(line) for line in SAMPLE.read_text("utf-8").splitlines() if line.strip()]
+    opus = [Item.model_validate(r) for r in rows if r["story"] == "claude-opus-4-7"]
+    lead = data_lead(Story(id="o", title=opus[0].title, items=opus), "Opus 4.7", "zh", "UTC", opus)
+    assert lead is not None and "r/ClaudeAI 上获 1540 分、402 条评论" in lead.text
+    # the verifier reads the same metadata, and a wrong count fails
+    reddit = next(it for it in opus if it.score == 1540)
+    refs = [Reference(n=1, title=reddit.title, url=reddit.url)]
+    story = ReportStory(id="o", title="Opus 4.7", item_urls=[reddit.url], importance=1)
+
+    def findings(text: str) -> list:
+        section = ReportSection(
+            id="agents", title="智能体与开发工具", paragraphs=[Paragraph(text=text)], stories=[story]
+        )
+        report = Report(date="2026-04-17", title="t", language="zh", summary="", sections=[section], references=refs)
+        return verify_report(report, {reddit.url: reddit})[1].findings
+
+    assert findings(f"{reddit.source} 上获 1540 分、402 条评论[1]。") == []
+    assert findings(f"{reddit.source} 上获 1540 分、4020 条评论[1]。")

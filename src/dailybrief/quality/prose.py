@@ -56,14 +56,23 @@ def in_language(sentence: str, language: str) -> bool:
 _FURNITURE = [
     re.compile(p, re.IGNORECASE)
     for p in (
-        r"^(by|written by|reported by|author)[:\s]+[A-Z\w]", r"(作者|编辑|撰文|记者|来源)\s*[|｜:：]",
+        r"^(by|written by|reported by|author)[:\s]+[A-Z\w]",
+        r"(作者|编辑|撰文|记者|来源)\s*[|｜:：]",
         r"\b(published|updated|last updated|posted)\b\s*[:：]?\s*(on\s+)?(\w+\s+\d{1,2},?\s+\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})",
-        r"(发布时间|发布日期|更新时间|發佈時間|浏览量|閱讀|阅读)\s*[:：]", r"\b\d+\s*(min|minute)s?\s+read\b", r"\bseen\s+\d+[dhm]\b",
+        r"(发布时间|发布日期|更新时间|發佈時間|浏览量|閱讀|阅读)\s*[:：]",
+        r"\b\d+\s*(min|minute)s?\s+read\b",
+        r"\bseen\s+\d+[dhm]\b",
         r"\b(sign in|log in|subscribe|sign up|share this|read more|click here|follow us|newsletter|cookie)\b",
         r"(点击|關注|关注我们|订阅|登录|分享到|阅读原文|扫码|下载.{0,6}App|一键三连)",
-        r"\b(skip to (main )?content|table of contents|advertisement|sponsored)\b", r"(广告|目录|返回顶部|上一篇|下一篇)",
-        r"(^|\s)(home|首页)\s*[/>›»]", r"\s[›»]\s", r"(image|photo|credit)s?\s*[:：]|(图片来源|圖片來源|图源|图/|圖/)",
-        r"\|\s*\S+\s*\|", r"\w\|\S", r"\s[·•]\s\S.*\s[·•]\s", r"\d+\s*(阅读|閱讀|次浏览|views?\b)",
+        r"\b(skip to (main )?content|table of contents|advertisement|sponsored)\b",
+        r"(广告|目录|返回顶部|上一篇|下一篇)",
+        r"(^|\s)(home|首页)\s*[/>›»]",
+        r"\s[›»]\s",
+        r"(image|photo|credit)s?\s*[:：]|(图片来源|圖片來源|图源|图/|圖/)",
+        r"\|\s*\S+\s*\|",
+        r"\w\|\S",
+        r"\s[·•]\s\S.*\s[·•]\s",
+        r"\d+\s*(阅读|閱讀|次浏览|views?\b)",
     )
 ]
 _RUN_TOGETHER = re.compile(r"[a-z]{4,}[A-Z][a-z]{3,}")  # "TrendsIdeas": menu entries glued together
@@ -79,11 +88,40 @@ def is_furniture(sentence: str) -> bool:
     return len(_EMOJI.findall(text)) >= 2
 
 
-_ZH_OPENERS = ("与此同时", "此外", "另外", "同时", "巧的是", "不过", "但是", "但", "然而", "对此", "这也", "这一", "此举",
-               "这意味着", "其中", "因此", "所以", "而且", "并且", "随后", "该公司", "他表示", "她表示", "他说", "她说", "此前", "除此之外")
+_ZH_OPENERS = (
+    "与此同时",
+    "此外",
+    "另外",
+    "同时",
+    "巧的是",
+    "不过",
+    "但是",
+    "但",
+    "然而",
+    "对此",
+    "这也",
+    "这一",
+    "此举",
+    "这意味着",
+    "其中",
+    "因此",
+    "所以",
+    "而且",
+    "并且",
+    "随后",
+    "该公司",
+    "他表示",
+    "她表示",
+    "他说",
+    "她说",
+    "此前",
+    "除此之外",
+)
 _EN_OPENERS = re.compile(
     r"^(however|meanwhile|also|additionally|moreover|furthermore|but|and|still|instead|then|this|that|these|those|"
-    r"it|its|they|their|he|she|his|her|the (reply|company|move|deal|report|model|firm)|such|which|as a result)\b", re.IGNORECASE)
+    r"it|its|they|their|he|she|his|her|the (reply|company|move|deal|report|model|firm)|such|which|as a result)\b",
+    re.IGNORECASE,
+)
 
 
 def dangling_opener(sentence: str) -> bool:
@@ -101,13 +139,19 @@ def incomplete(sentence: str) -> bool:
     return bool(started) and not re.search(r"(二是|其二|第二)", text)
 
 
-_FIGURE = re.compile(r"(?<![A-Za-z\d.])\$?\d[\d,]*(?:\.\d+)?\s*(?:%|％|x|×|倍|亿|万|billion|million|trillion|bn|B|GW|MW|tokens?)?", re.IGNORECASE)
+_FIGURE = re.compile(
+    r"(?<![A-Za-z\d.])\$?\d[\d,]*(?:\.\d+)?\s*(?:%|％|x|×|倍|亿|万|billion|million|trillion|bn|B|GW|MW|tokens?)?",
+    re.IGNORECASE,
+)
 
 
 def figures(sentence: str) -> set[str]:
     """Figures worth checking: numbers with a unit, or with 3+ digits (years excluded)."""
     found = set()
-    for m in _FIGURE.finditer(bare(sentence)):
+    text = bare(sentence)
+    for m in _FIGURE.finditer(text):
+        if _in_name(text, m.start(), m.end()):
+            continue
         raw = m.group(0).strip()
         digits = re.sub(r"[^\d.]", "", raw)
         has_unit = raw[-1:] not in "0123456789" or raw.startswith("$")
@@ -117,6 +161,20 @@ def figures(sentence: str) -> set[str]:
             continue
         found.add(digits.rstrip("."))
     return found
+
+
+# A version after a name ("Grok 4.20", "Claude Opus 4.6") and a number inside a hyphenated
+# identifier ("Qwen3.6-35B-A3B") are parts of a name, not figures.
+_VERSION_AFTER_NAME = re.compile(r"[A-Z][\w.+-]*\s$")
+
+
+def _in_name(text: str, start: int, end: int) -> bool:
+    raw = text[start:end].rstrip()
+    if text[start - 1 : start] == "-" and re.match(r"\w", text[start - 2 : start - 1] or " "):
+        return True
+    if re.match(r"-\w", text[start + len(raw) : start + len(raw) + 2]):
+        return True
+    return bool(re.fullmatch(r"\d+\.\d+", raw)) and bool(_VERSION_AFTER_NAME.search(text[max(0, start - 40) : start]))
 
 
 def bigrams(text: str) -> set[str]:

@@ -6,7 +6,8 @@ the community engaged, which earlier report it continues).
 Every clause of a data lead is checked with the verifier's own rules (`verify.check_claims`)
 against the items it cites and left out when they do not support it, so the lead is verified
 like any copied sentence; its dates against the cited items' publication times and the story's
-earlier reports (`provenance.date_facts`), which the verifier reads too.
+earlier reports, its engagement against the items' points and comments (`provenance.lead_facts`),
+which the verifier reads too.
 """
 
 from __future__ import annotations
@@ -16,19 +17,82 @@ from collections import Counter
 
 from ..models import Item, Story
 from .draft import DraftSentence
-from .provenance import date_facts
+from .provenance import lead_facts
 from .verify import check_claims, source_text
 
 _TOKEN = r"[A-Z][A-Za-z0-9.+\-]*|[a-z]+[A-Z][A-Za-z0-9.+\-]*|\d[A-Za-z0-9.+\-]*"
 _NAME = re.compile(rf"(?:{_TOKEN})(?: (?:{_TOKEN}))*")
 # Title-case words that are no names.
 _TITLE_WORDS = {
-    "The", "A", "An", "How", "Why", "What", "When", "New", "Launches", "Launch", "Introducing", "Announces",
-    "First", "World", "World's", "Open", "Models", "Model", "AI", "Is", "Are", "Its", "It", "Of", "For", "And",
-    "With", "To", "In", "On", "Says", "Said", "Release", "Releases", "Released", "Update", "Updates", "Show",
-    "HN", "Ask", "Tell", "This", "That", "Your", "Our", "We", "You", "I", "Now", "Just", "Big", "Top",
-    "Accelerate", "Path", "Useful", "Next", "Evolution", "Inside", "Here's", "Report", "Research", "Paper",
-    "API", "GPU", "LLM", "LLMs", "CEO", "Google's", "OpenAI's",
+    "The",
+    "A",
+    "An",
+    "How",
+    "Why",
+    "What",
+    "When",
+    "New",
+    "Launches",
+    "Launch",
+    "Introducing",
+    "Announces",
+    "First",
+    "World",
+    "World's",
+    "Open",
+    "Models",
+    "Model",
+    "AI",
+    "Is",
+    "Are",
+    "Its",
+    "It",
+    "Of",
+    "For",
+    "And",
+    "With",
+    "To",
+    "In",
+    "On",
+    "Says",
+    "Said",
+    "Release",
+    "Releases",
+    "Released",
+    "Update",
+    "Updates",
+    "Show",
+    "HN",
+    "Ask",
+    "Tell",
+    "This",
+    "That",
+    "Your",
+    "Our",
+    "We",
+    "You",
+    "I",
+    "Now",
+    "Just",
+    "Big",
+    "Top",
+    "Accelerate",
+    "Path",
+    "Useful",
+    "Next",
+    "Evolution",
+    "Inside",
+    "Here's",
+    "Report",
+    "Research",
+    "Paper",
+    "API",
+    "GPU",
+    "LLM",
+    "LLMs",
+    "CEO",
+    "Google's",
+    "OpenAI's",
 }
 _CJK_NAME = re.compile(r"[\u4e00-\u9fff]{2,6}(?:大学|研究院|实验室)")
 
@@ -45,7 +109,9 @@ def _names(title: str) -> list[str]:
             tokens = tokens[:-1]
         if not tokens or (len(tokens) == 1 and tokens[0].isdigit()):
             continue
-        runs = [" ".join(tokens[a:b]) for a in range(min(len(tokens), 3)) for b in range(a + 1, min(len(tokens), a + 3) + 1)]
+        runs = [
+            " ".join(tokens[a:b]) for a in range(min(len(tokens), 3)) for b in range(a + 1, min(len(tokens), a + 3) + 1)
+        ]
         out += [run for run in dict.fromkeys(runs) if not run[0].isdigit() and len(run) <= 28]
     return out + _CJK_NAME.findall(title)
 
@@ -78,7 +144,7 @@ def story_name(story: Story, others: list[Story], read: list[Item] | None = None
 
 
 def section_title(theme: str, names: list[str], language: str, sources: list[str]) -> str:
-    """"主题：A、B 与 C" / "Theme: A, B and C" — the theme alone when no story has a name. A name
+    """ "主题：A、B 与 C" / "Theme: A, B and C" — the theme alone when no story has a name. A name
     the section's items (`sources`, their texts) do not support by the verifier's rules is left out."""
     kept: list[str] = []
     for name in dict.fromkeys(names):
@@ -118,17 +184,26 @@ def _clauses(story: Story, name: str, language: str, timezone: str) -> list[tupl
     first = outlets[0]
     when = first.published.astimezone(ZoneInfo(timezone))
     zh = language == "zh"
-    subject = (_spaced(name) if zh else name) if name else ("这一事件" if zh else "the story")
+    subject = _spaced(name) if zh else name
     by = _spaced(first.source)
     continued = story.status == "update" and bool(story.earlier_reports)
-    out = [(f"{subject.lstrip()}由{by}于 {when.month} 月 {when.day} 日最早报道" if zh
-            else f"{first.source} reported {subject} first, on {when.strftime('%B')} {when.day}", [first]),
-           (f"{subject.lstrip()}由{by}最早报道" if zh else f"{first.source} reported {subject} first", [first])]
+    out = [
+        (
+            f"{subject.lstrip()}由{by}于 {when.month} 月 {when.day} 日最早报道"
+            if zh
+            else f"{first.source} reported {subject} first, on {when.strftime('%B')} {when.day}",
+            [first],
+        ),
+        (f"{subject.lstrip()}由{by}最早报道" if zh else f"{first.source} reported {subject} first", [first]),
+    ]
     if continued:
         out = out[1:]  # the story was first reported before this day's items: no date for "first"
     # Followers whose names the verifier reads cleanly ("36氪" reads as a figure next to a name).
-    followers = [it for it in outlets[1:] if it.source and not check_claims(it.source, [source_text(it)])
-                 and not re.match(r"\d", it.source)][:3]
+    followers = [
+        it
+        for it in outlets[1:]
+        if it.source and not check_claims(it.source, [source_text(it)]) and not re.match(r"\d", it.source)
+    ][:3]
     if followers:
         listed = "、".join(it.source for it in followers) if zh else ", ".join(it.source for it in followers)
         more = len(outlets) - 1 > len(followers)
@@ -139,9 +214,14 @@ def _clauses(story: Story, name: str, language: str, timezone: str) -> list[tupl
         out.append(("中英文来源均有报道" if zh else "covered in both Chinese and English", []))
     engaged = max(story.items, key=lambda it: (it.score or 0) + 2 * (it.comments or 0))
     if engaged.score or engaged.comments:
-        out.append((f"{_spaced(engaged.source).lstrip()}上获 {engaged.score or 0} 分、{engaged.comments or 0} 条评论" if zh
-                    else f"{engaged.score or 0} points and {engaged.comments or 0} comments on {engaged.source}",
-                    [engaged]))
+        out.append(
+            (
+                f"{_spaced(engaged.source).lstrip()}上获 {engaged.score or 0} 分、{engaged.comments or 0} 条评论"
+                if zh
+                else f"{engaged.score or 0} points and {engaged.comments or 0} comments on {engaged.source}",
+                [engaged],
+            )
+        )
     if continued:
         earlier = story.earlier_reports[-1]
         month, day = int(earlier[5:7]), int(earlier[8:10])
@@ -150,13 +230,15 @@ def _clauses(story: Story, name: str, language: str, timezone: str) -> list[tupl
 
 
 def _dated(item: Item, story: Story) -> str:
-    """An item's text with the dates a lead may state about it (published, earlier reports)."""
-    return f"{source_text(item)}\n{date_facts([item], story.earlier_reports)}"
+    """An item's text with what a lead may state about it beyond its words (`lead_facts`)."""
+    return f"{source_text(item)}\n{lead_facts(item, story.earlier_reports)}"
 
 
 def data_lead(story: Story, name: str, language: str, timezone: str, read: list[Item]) -> DraftSentence | None:
     """The section's data lead about `story`: the clauses the cited items support, joined. A
     clause that cites no item is checked against `read`, the story's items the writer reads."""
+    if not name.strip():
+        return None  # "这一事件由…" would open a section with a reference to nothing before it
     kept: list[str] = []
     cited: list[Item] = []
     dated = False

@@ -1,7 +1,7 @@
-"""The dates a data lead may state, as text a claim check can read: when each cited item was
-published and which earlier reports its story continues (`write/lead.py` writes them, the
-verifier checks them). They are metadata of the build, not words of the items, so the
-verifier adds them to the sources of provenance sentences only."""
+"""The facts a data lead may state that are not words of the items, as text a claim check can
+read: when each cited item was published, which earlier reports its story continues, and the
+item's community engagement (points, comments). `write/lead.py` states them; the verifier adds
+them to the sources of provenance sentences only (they are metadata of the build)."""
 
 from __future__ import annotations
 
@@ -29,4 +29,14 @@ def date_facts(items: Iterable[Item], earlier_reports: Iterable[str] = ()) -> st
             days.add(date.fromisoformat(earlier))
         except ValueError:
             continue  # not a report date: nothing to support
-    return "\n".join(form for day in sorted(days) for form in _date_forms(day))
+    lines = [form for day in sorted(days) for form in _date_forms(day)]
+    return "\n".join(lines)
+
+
+def lead_facts(item: Item, earlier_reports: Iterable[str] = ()) -> str:
+    """`date_facts` of one item plus its engagement ("120 分、45 条评论", "120 points and 45 comments")."""
+    facts = date_facts([item], earlier_reports)
+    if item.score is not None or item.comments is not None:
+        score, comments = item.score or 0, item.comments or 0
+        facts += f"\n{score} 分、{comments} 条评论\n{score} points and {comments} comments"
+    return facts

@@ -38,7 +38,7 @@ from typing import Any
 from ..models import FindingStat, Item, Report, VerificationStat
 from .entities import check_chinese_names, entity_spans, mentions, unsupported_names
 from .numbers import Quantity, quantities, same_quantity
-from .provenance import date_facts
+from .provenance import lead_facts
 
 MARK = re.compile(r"\[(\d+)\]")
 _MARKS = r"(?:\s?\[\d+\])*"
@@ -314,10 +314,10 @@ class _Checker:
             return reasons
         urls = [self.refs[n].url for n in dict.fromkeys(numbers)]
         stories = {self.story_of.get(url) for url in urls}
-        if is_provenance(sentence):  # its dates: publication times and earlier reports (lead.py)
+        if is_provenance(sentence):  # dates, earlier reports, engagement (lead.py)
             earlier = [d for sec in self.report.sections for st in sec.stories
                        if set(urls) & set(st.item_urls) for d in st.earlier_reports]
-            sources = [f"{text}\n{date_facts([self.items[u]], earlier)}" for text, u in zip(sources, urls)]
+            sources = [f"{text}\n{lead_facts(self.items[u], earlier)}" for text, u in zip(sources, urls)]
         reasons = check_claims(sentence, sources, several_stories=len(stories) > 1)
         self.unchecked += check_chinese_names(MARK.sub("", sentence), sources)[1]
         return reasons or self.support(MARK.sub("", sentence), urls, allowed)
