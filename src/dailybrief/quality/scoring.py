@@ -130,7 +130,9 @@ def _opener_dangles(paragraph: list[str], k: int) -> bool:
 
 def prose_checks(run: CaseRun, language: str) -> dict[str, int]:
     counts = dict.fromkeys(("sentences", "foreign", "furniture", "repeated", "dangling", "unsupported_figures"), 0)
-    texts = {u: f"{it.title} {it.text}".replace(",", "") for u, it in run.items.items()}
+    # An item's points and comments are facts about it the data lead may state (write/lead.py).
+    texts = {u: f"{it.title} {it.text} {it.score or ''} {it.comments or ''}".replace(",", "")
+             for u, it in run.items.items()}
     for day in run.days:
         for section_id, paragraphs in _section_sentences(day.report):
             flat = [s for p in paragraphs for s in p]
