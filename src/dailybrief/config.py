@@ -263,6 +263,27 @@ class ScheduleSettings(_Strict):
         return ZoneInfo(self.timezone)
 
 
+class QueueSettings(_Strict):
+    """Distributed runs (docs/scaling.md): the broker, Redis for the shared per-host limits, and
+    how collect, extraction and embedding are cut into tasks for `dailybrief worker`."""
+
+    execution: Literal["local", "distributed"] = Field("local", description="Where the daily job collects.")
+    broker: str = Field("amqp://guest:guest@127.0.0.1:5672/%2F", description="amqp:// or redis:// URL.")
+    redis: str = Field("redis://127.0.0.1:6379/0", description="Redis for the per-host limits across workers.")
+    namespace: str = Field("dailybrief", pattern=r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$", description="Queue prefix.")
+    sources_per_task: int = Field(20, ge=1, le=1000, description="Sources of one host in one collect task.")
+    host_tasks: int = Field(1, ge=1, le=64, description="Tasks fetching from one host at once, all workers.")
+    extract_batch: int = Field(50, ge=1, le=5000, description="Articles per extraction task.")
+    embed_batch: int = Field(256, ge=1, le=20000, description="Items per embedding task.")
+    max_retries: int = Field(3, ge=0, le=20, description="Retries of a failed task before it is dead.")
+    min_backoff: float = Field(2.0, gt=0, le=3600, description="Seconds before the first retry; doubles.")
+    max_backoff: float = Field(300.0, gt=0, le=86400, description="Longest wait between retries.")
+    time_limit: float = Field(900.0, gt=0, le=86400, description="Seconds one collect/extract/embed task may run.")
+    build_time_limit: float = Field(3600.0, gt=0, le=86400, description="Seconds the build task may run.")
+    threads: int = Field(4, ge=1, le=64, description="Tasks one worker process runs at once.")
+    wait: float = Field(7200.0, gt=0, le=7 * 86400, description="Seconds a distributed run waits for its tasks.")
+
+
 class WebSettings(_Strict):
     """`dailybrief serve`: who may read without logging in, and how sessions behave."""
 
@@ -293,6 +314,7 @@ class Settings(_Strict):
     publish: PublishSettings = Field(default_factory=PublishSettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     store: StoreSettings = Field(default_factory=StoreSettings)
+    queue: QueueSettings = Field(default_factory=QueueSettings)
 
     def edition_path(self, date: str, language: str) -> str:
         """An edition's page on the archive site, relative to its root: ``D/`` for the report

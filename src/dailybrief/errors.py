@@ -10,6 +10,7 @@ app, scheduler, worker) shows `exc.message`, the one line a user sees, and nothi
     ├── WriterError      the writer backend cannot be used or failed (names the setting or endpoint)
     ├── RenderError      one output format could not be written (names the file or template)
     ├── PublishError     a channel is misconfigured or refused a delivery (names the channel and key)
+    ├── QueueError       the broker or Redis cannot be reached (names the setting and address)
     ├── LockHeld         another process is building or publishing the same date (names it)
     ├── ReviewError      a review action is not allowed in the report's current state
     ├── AuthError        a wrong user name or password (the web app's login)
@@ -57,6 +58,10 @@ class FetchError(CollectError):
         super().__init__(message)
         self.url = url
         self.status = status
+
+
+class QueueError(DailybriefError):
+    pass
 
 
 class WriterError(DailybriefError):

@@ -19,6 +19,7 @@ from ..store.runs import RunRecord, list_runs
 from .build import BuildRequest, build_day
 from .collect import collect
 from .context import Workspace
+from .distributed import build_distributed, collect_distributed, run_line
 from .review import mark_published, require_approval
 from .review import mode as review_mode
 
@@ -95,7 +96,14 @@ def daily_steps(ws: Workspace, allow_private: bool = False) -> DailySteps:
     """The real stages of the daily job: collect, build each configured language, publish."""
     settings = ws.settings
 
+    distributed = settings.queue.execution == "distributed"
+
     def collect_step() -> str:
+        if distributed:  # collect, extract and embed on the workers ([queue] execution)
+            run = collect_distributed(ws, allow_private)
+            if run.exit_code:
+                raise CollectError(f"no collect task finished ({run_line(run)}); building from what is stored")
+            return run_line(run)
         summary = collect(ws, allow_private=allow_private)
         line = f"{len(summary.sources)} sources, {summary.totals.added} new, {len(summary.failed)} failed"
         if summary.exit_code:
@@ -103,6 +111,11 @@ def daily_steps(ws: Workspace, allow_private: bool = False) -> DailySteps:
         return line
 
     def build_step(day: str) -> str:
+        if distributed:  # on a worker of the build queue, after the fan-out above has finished
+            run = build_distributed(ws, date.fromisoformat(day), languages(ws))
+            if run.exit_code:
+                raise RenderError(f"the build task did not finish: {run_line(run)}")
+            return run_line(run)
         lines = []
         for language in languages(ws):
             request = BuildRequest(day=date.fromisoformat(day), language=language,

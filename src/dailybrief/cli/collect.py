@@ -9,8 +9,10 @@ import typer
 from rich.table import Table
 
 from ..app import collect as collect_app
+from ..app import distributed as distributed_app
 from ..app import parse_date
 from ..app.collect import CollectSummary
+from ..app.distributed import DistributedRun
 from ._shared import cell, console, error, error_cause, one_line_table, say, workspace
 from .build import print_build, print_paths, progress_bar
 
@@ -87,12 +89,41 @@ def show(summary: CollectSummary) -> None:
 def collect(
     source: Annotated[Optional[str], typer.Option("--source", help="Collect only this source.")] = None,
     allow_private: Annotated[bool, typer.Option("--allow-private", help=ALLOW_PRIVATE)] = False,
+    distributed: Annotated[
+        bool, typer.Option("--distributed", help="Collect, extract and embed through `dailybrief worker` processes.")
+    ] = False,
 ) -> None:
     """Fetch every source concurrently and store new and updated items; prints a table per source."""
+    if distributed:
+        if source is not None:
+            error("--distributed collects every source; leave out --source")
+            raise typer.Exit(2)
+        show_distributed(distributed_app.collect_distributed(workspace(), allow_private, progress=stage_progress))
+        return
     summary = collect_app.collect(workspace(), source=source, allow_private=allow_private)
     show(summary)
     if summary.exit_code:
         raise typer.Exit(summary.exit_code)
+
+
+def stage_progress(stage: str, states: Counter[str]) -> None:
+    say(f"{stage}: " + ", ".join(f"{n} {state}" for state, n in sorted(states.items())))
+
+
+def show_distributed(run: DistributedRun) -> None:
+    """One line per stage (tasks, seconds, counts), then each dead task and its last error."""
+    for stage in run.stages:
+        tasks = ", ".join(f"{n} {state}" for state, n in sorted(stage.tasks.items())) or "no tasks"
+        counts = ", ".join(f"{value} {name}" for name, value in stage.totals.items())
+        say(f"{stage.name}: {tasks} in {stage.seconds:.1f} s" + (f"; {counts}" if counts else ""))
+    for task in run.dead:
+        error(f"dead {task.stage} task {task.key} after {task.attempts} tries: {task.error}")
+    say(
+        f"run {run.batch}: {run.seconds:.1f} s"
+        + (f"; {len(run.dead)} dead task(s), see `dailybrief runs`" if run.dead else "")
+    )
+    if run.exit_code:
+        raise typer.Exit(run.exit_code)
 
 
 def run(

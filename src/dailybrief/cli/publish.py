@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from ..app import distributed as distributed_app
 from ..app import parse_date
 from ..app import publish as publish_app
 from ..app.collect import today
@@ -115,6 +116,15 @@ def runs(
                 say(f"run {r.id} deliveries {name}: sent {d['sent']}/{d['parts']}" + "".join(f"; {n}" for n in d["notes"]))
     if not rows:
         say("no runs yet")
+    failed = distributed_app.dead_tasks(workspace(), limit)
+    if failed:  # queue tasks of distributed runs that failed every try, or wait for a retry
+        tasks = Table(title="failed queue tasks", box=None)
+        for column in ("run", "stage", "task", "state", "tries", "error"):
+            tasks.add_column(column)
+        for t in failed:
+            tasks.add_row(cell(t.batch), cell(t.stage), cell(t.key), cell(t.state), str(t.attempts), cell(t.error or ""),
+                          style="red" if t.state == "dead" else "yellow")
+        console.print(tasks)
 
 
 def register(app: typer.Typer) -> None:
