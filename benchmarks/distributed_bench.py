@@ -9,7 +9,7 @@ single-process path on the same input: the collector with full text inline, then
 the new items with the same cached embedder. Prints a Markdown table for docs/scaling.md.
 
     nice -n 10 .venv/bin/python benchmarks/distributed_bench.py [--feeds 5000] [--entries 2]
-        [--hosts 50] [--workers 1,2,4] [--broker amqp://...] [--redis redis://...]
+        [--hosts 50] [--workers 1,2,4] [--embed-sample 1000] [--broker amqp://...] [--redis redis://...]
 
 The database is SQLite in each home unless --store-url names a server (`[store] url`).
 Not a test: it prints figures.
@@ -31,7 +31,7 @@ from email.utils import formatdate
 from pathlib import Path
 
 from dailybrief.app import Workspace
-from dailybrief.app.distributed import collect_distributed
+from dailybrief.app.distributed import collect_distributed, embed_distributed
 from dailybrief.collect.runner import collect_async
 from dailybrief.config import load_settings
 from dailybrief.process.engine import cached_embedder
@@ -133,6 +133,8 @@ def write_home(home: Path, args: argparse.Namespace, hosts: list[str], namespace
 
 
 def distributed(home: Path, workers: int, args: argparse.Namespace) -> dict[str, float]:
+    """Collect and extract all feeds through the workers, then embed `--embed-sample` of the
+    new items through them (embedding is the slowest stage: a sample keeps the run short)."""
     log = open(home / "worker.log", "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
         [
@@ -156,13 +158,18 @@ def distributed(home: Path, workers: int, args: argparse.Namespace) -> dict[str,
             if time.monotonic() > deadline or proc.poll() is not None:
                 sys.exit("workers did not start:\n" + (home / "worker.log").read_text()[-2000:])
             time.sleep(0.2)
-        run = collect_distributed(Workspace.at(home))
+        ws = Workspace.at(home)
+        run = collect_distributed(ws, embed=False)
+        with Store.open(home) as store:
+            sample = [url for url, _, _ in changed_items(store, "2000-01-01")][: args.embed_sample]
+        embedded = embed_distributed(ws, sample)
     finally:
         proc.terminate()
-        proc.wait(120)
+        proc.wait(900)
         log.close()
-    figures = {"total": run.seconds, "dead": float(len(run.dead))}
-    for stage in run.stages:
+        drop_queues(args.broker, load_settings(home).queue.namespace)
+    figures = {"total": run.seconds + embedded.seconds, "dead": float(len(run.dead) + len(embedded.dead))}
+    for stage in run.stages + embedded.stages:
         figures[f"{stage.name} s"] = stage.seconds
         figures[f"{stage.name} items"] = float(
             {"collect": stage.totals["new"], "extract": stage.totals["filled"], "embed": stage.totals["items"]}[
@@ -172,7 +179,19 @@ def distributed(home: Path, workers: int, args: argparse.Namespace) -> dict[str,
     return figures
 
 
-def single(home: Path) -> dict[str, float]:
+def drop_queues(broker: str, namespace: str) -> None:
+    if broker.startswith("amqp"):
+        import pika
+
+        connection = pika.BlockingConnection(pika.URLParameters(broker))
+        channel = connection.channel()
+        for stage in ("collect", "extract", "embed", "build"):
+            for suffix in ("", ".DQ", ".XQ"):
+                channel.queue_delete(f"{namespace}.{stage}{suffix}")
+        connection.close()
+
+
+def single(home: Path, embed_sample: int) -> dict[str, float]:
     settings = load_settings(home)
     with Store.open(home) as store:
         source_store.sync_config_sources(store, settings.sources)
@@ -182,16 +201,17 @@ def single(home: Path) -> dict[str, float]:
         collect_s = time.perf_counter() - start
         rows = changed_items(store, since)
         items = store.items_by_url([url for url, _, _ in rows])
+        sample = [items[url] for url, _, _ in rows if url in items][:embed_sample]
         start = time.perf_counter()
-        cached_embedder(store).embed([story_text(item) for item in items.values()])
+        cached_embedder(store).embed([story_text(item) for item in sample])
         embed_s = time.perf_counter() - start
-        filled = sum(1 for item in items.values() if "Model" in item.content[:40])
+        filled = sum(1 for item in items.values() if len(item.content) > 600)
     return {
         "collect s": collect_s,
         "collect items": float(summary.totals.added),
         "extract items": float(filled),
         "embed s": embed_s,
-        "embed items": float(len(items)),
+        "embed items": float(len(sample)),
         "total": collect_s + embed_s,
     }
 
@@ -208,6 +228,7 @@ def main() -> None:
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/0")
     parser.add_argument("--store-url", default="", help="[store] url (default: SQLite in each home)")
     parser.add_argument("--no-single", action="store_true")
+    parser.add_argument("--embed-sample", type=int, default=1000, help="new items embedded (the slowest stage)")
     args = parser.parse_args()
 
     hosts = [f"127.0.0.{n + 1}" for n in range(args.hosts)]
@@ -228,7 +249,7 @@ def main() -> None:
             if not args.no_single:
                 home = Path(tmp) / "single"
                 write_home(home, args, hosts, "single")
-                results["single process (SQLite, no queue)"] = figures = single(home)
+                results["single process (SQLite, no queue)"] = figures = single(home, args.embed_sample)
                 print(f"single: {figures}", flush=True)
     finally:
         server.terminate()

@@ -29,7 +29,16 @@ from ..store.tasks import TaskRecord, add_tasks, batch_tasks, failed_tasks
 from .build import BuildRequest, build_day
 from .context import Workspace
 
-__all__ = ["DistributedRun", "StageRun", "build_distributed", "collect_distributed", "dead_tasks", "run_line", "worker"]
+__all__ = [
+    "DistributedRun",
+    "StageRun",
+    "build_distributed",
+    "collect_distributed",
+    "dead_tasks",
+    "embed_distributed",
+    "run_line",
+    "worker",
+]
 
 Progress = Callable[[str, Counter[str]], None]  # (stage, task states)
 
@@ -163,9 +172,11 @@ def collect_distributed(
     build: date | None = None,
     languages: Sequence[str] = (),
     progress: Progress | None = None,
+    embed: bool = True,
 ) -> DistributedRun:
-    """Collect every unpaused source through the workers, extract and embed what is new, and
-    build `build` (in `languages`, default the report language) when given."""
+    """Collect every unpaused source through the workers, extract and embed what is new (not
+    embed when `embed` is false: the build embeds what it needs), and build `build` (in
+    `languages`, default the report language) when given."""
     settings = ws.settings
     queues = queue_broker.connect(settings.queue)
     started = time.perf_counter()
@@ -182,8 +193,9 @@ def collect_distributed(
             wanted, urls = work.new_items(store, settings, since)
             extract = routing.extract_tasks(wanted, settings.queue.extract_batch, private)
             _enqueue_and_wait(store, queues, run.batch, "extract", extract, run, progress)
-            embed = routing.embed_tasks(urls, settings.queue.embed_batch)
-            _enqueue_and_wait(store, queues, run.batch, "embed", embed, run, progress)
+            if embed:
+                batches = routing.embed_tasks(urls, settings.queue.embed_batch)
+                _enqueue_and_wait(store, queues, run.batch, "embed", batches, run, progress)
             if build is not None:
                 _build_stage(store, queues, run, build, languages or [settings.report.language], progress)
     finally:
@@ -202,6 +214,22 @@ def _build_stage(
 ) -> StageRun:
     payload = {"date": day.isoformat(), "languages": list(languages)}
     return _enqueue_and_wait(store, queues, run.batch, "build", {day.isoformat(): payload}, run, progress)
+
+
+def embed_distributed(ws: Workspace, urls: Sequence[str]) -> DistributedRun:
+    """Embed the stored items with these URLs on the workers of the embed queue (into the
+    embedding cache the build reads) and wait for them."""
+    queues = queue_broker.connect(ws.settings.queue)
+    started = time.perf_counter()
+    run = _new_run()
+    try:
+        with ws.store() as store:
+            batches = routing.embed_tasks(list(urls), ws.settings.queue.embed_batch)
+            _enqueue_and_wait(store, queues, run.batch, "embed", batches, run, None)
+    finally:
+        queues.close()
+    run.seconds = time.perf_counter() - started
+    return run
 
 
 def build_distributed(ws: Workspace, day: date, languages: Sequence[str]) -> DistributedRun:
