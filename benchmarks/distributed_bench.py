@@ -132,7 +132,7 @@ def write_home(home: Path, args: argparse.Namespace, hosts: list[str], namespace
     (home / "dailybrief.toml").write_text("\n".join(lines) + "\n", "utf-8")
 
 
-def distributed(home: Path, workers: int, args: argparse.Namespace) -> dict[str, float]:
+def distributed(home: Path, workers: int, args: argparse.Namespace, namespace: str) -> dict[str, float]:
     """Collect and extract all feeds through the workers, then embed `--embed-sample` of the
     new items through them (embedding is the slowest stage: a sample keeps the run short)."""
     log = open(home / "worker.log", "w")  # noqa: SIM115 - closed below
@@ -167,7 +167,7 @@ def distributed(home: Path, workers: int, args: argparse.Namespace) -> dict[str,
         proc.terminate()
         proc.wait(900)
         log.close()
-        drop_queues(args.broker, load_settings(home).queue.namespace)
+        drop_queues(args.broker, namespace)
     figures = {"total": run.seconds + embedded.seconds, "dead": float(len(run.dead) + len(embedded.dead))}
     for stage in run.stages + embedded.stages:
         figures[f"{stage.name} s"] = stage.seconds
@@ -243,8 +243,9 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             for workers in [int(n) for n in args.workers.split(",")]:
                 home = Path(tmp) / f"w{workers}"
-                write_home(home, args, hosts, f"bench{uuid.uuid4().hex[:8]}")
-                results[f"{workers} worker process(es)"] = figures = distributed(home, workers, args)
+                namespace = f"bench{uuid.uuid4().hex[:8]}"
+                write_home(home, args, hosts, namespace)
+                results[f"{workers} worker process(es)"] = figures = distributed(home, workers, args, namespace)
                 print(f"{workers} workers: {figures}", flush=True)
             if not args.no_single:
                 home = Path(tmp) / "single"

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+SERVER = os.environ.get("DAILYBRIEF_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 BROKER = os.environ.get("DAILYBRIEF_TEST_BROKER", "amqp://guest:guest@127.0.0.1:5672/%2F")
 REDIS = os.environ.get("DAILYBRIEF_TEST_REDIS", "redis://127.0.0.1:6379/0")
 
@@ -45,6 +46,21 @@ def plugin_path(tmp_path: Path) -> Path:
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: crashkind\nVersion: 0.1\n")
     (info / "entry_points.txt").write_text("[dailybrief.sources]\ncrashing = crashkind:Crashing\n")
     return folder
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A new PostgreSQL database for this test (SQLAlchemy URL), dropped afterwards."""
+    import psycopg
+
+    name = f"dailybrief_queue_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(SERVER, autocommit=True, connect_timeout=10) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield SERVER.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1) + f"/{name}"
+    finally:
+        with psycopg.connect(SERVER, autocommit=True, connect_timeout=10) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture

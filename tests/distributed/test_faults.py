@@ -1,6 +1,8 @@
 """A worker killed mid-run loses nothing, and a poisoned source ends dead without blocking the
-rest: two real `dailybrief worker` processes on the machine's RabbitMQ and Redis, feeds served
-over HTTP on 127.0.0.x, the daily job run with `[queue] execution = "distributed"`."""
+rest: two real `dailybrief worker` processes on the machine's RabbitMQ, Redis and PostgreSQL
+(a database of the test's own), feeds served over HTTP on 127.0.0.x, the daily job run with
+`[queue] execution = "distributed"`. A worker on a database that lacks a migration refuses to
+start and names it."""
 
 from __future__ import annotations
 
@@ -27,7 +29,7 @@ ENTRIES = 6
 SEED = 15  # the moment of the kill is drawn from this seed
 
 
-def write_config(home: Path, namespace: str, servers: list[FeedServer]) -> None:
+def write_config(home: Path, namespace: str, servers: list[FeedServer], db_url: str) -> None:
     sources = []
     for feed in range(FEEDS):
         url = servers[feed % len(servers)].feed_url(feed)
@@ -48,17 +50,17 @@ def write_config(home: Path, namespace: str, servers: list[FeedServer]) -> None:
     )
     home.mkdir(parents=True, exist_ok=True)
     (home / "dailybrief.toml").write_text(
-        "[collect]\nallow_private = true\n\n" + queue + "\n" + "\n".join(sources), "utf-8"
+        f'[store]\nurl = "{db_url}"\n\n[collect]\nallow_private = true\n\n' + queue + "\n" + "\n".join(sources), "utf-8"
     )
 
 
 def test_a_killed_worker_loses_nothing_and_a_poisoned_source_ends_dead(
-    tmp_path: Path, namespace: str, plugin_path: Path, workers: list[Worker]
+    tmp_path: Path, namespace: str, plugin_path: Path, workers: list[Worker], pg_url: str
 ) -> None:
     servers = [FeedServer(f"127.0.0.{n}", ENTRIES, latency=0.4) for n in (1, 2, 3)]
     home = tmp_path / "home"
-    write_config(home, namespace, servers)
-    Store.open(home).close()  # the schema exists before three processes open the database
+    write_config(home, namespace, servers, pg_url)
+    Store.open(home, pg_url).close()  # workers never migrate: the database is made first
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(plugin_path), os.environ.get("PYTHONPATH", "")])}
     try:
         victim, survivor = (Worker(home, env, "--processes", "1", "--threads", "2") for _ in range(2))
@@ -86,7 +88,7 @@ def test_a_killed_worker_loses_nothing_and_a_poisoned_source_ends_dead(
     assert daily.returncode == 0, output + "\n".join(survivor.lines[-40:])
     assert "2026-04-17: ok" in output
 
-    with Store.open(home) as store:
+    with Store.open(home, pg_url) as store:
         items = store.items()
         urls = [item.url for item in items]
         by_source = {f"feed {feed}": 0 for feed in range(FEEDS)}

@@ -78,7 +78,14 @@ def worker(ws: Workspace, stages: Sequence[str], processes: int = 1, threads: in
         ]
         supervise(command, processes, stop)
         return
-    store = ws.store()
+    # A worker never migrates: one whose code expects a newer schema than the database has
+    # refuses to start, naming the missing migration (`dailybrief db upgrade` applies it).
+    store = ws.store(migrate=False)
+    try:
+        store.check_schema()
+    except Exception:
+        store.close()
+        raise
     queues = queue_broker.connect(settings.queue, check=False)
     limits = HostLimits(settings.queue.redis, settings.queue.namespace, settings.queue.host_tasks)
     ctx = work.WorkContext(settings, store, limits)

@@ -28,7 +28,8 @@ def worker(
         level=logging.DEBUG if os.environ.get("DAILYBRIEF_DEBUG") else logging.INFO,
         format="%(asctime)s %(process)d %(name)s %(levelname)s %(message)s",
     )
-    logging.getLogger("pika").setLevel(logging.WARNING)
+    for noisy in ("pika", "alembic", "httpx", "httpcore"):  # per-connection and per-request lines
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     distributed_app.worker(workspace(), stages, processes, threads)
 
 
