@@ -130,6 +130,7 @@ def write_home(home: Path, args: argparse.Namespace, hosts: list[str], namespace
         lines += ["[[sources]]", f'name = "feed {n}"', 'kind = "rss"', f'url = "{url}"', 'lang = "en"']
     home.mkdir(parents=True)
     (home / "dailybrief.toml").write_text("\n".join(lines) + "\n", "utf-8")
+    Store.open(home, args.store_url or None).close()  # workers never migrate: make the schema first
 
 
 def distributed(home: Path, workers: int, args: argparse.Namespace, namespace: str) -> dict[str, float]:

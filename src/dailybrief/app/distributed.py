@@ -60,8 +60,17 @@ def worker(ws: Workspace, stages: Sequence[str], processes: int = 1, threads: in
     settings = ws.settings
     threads = threads or settings.queue.threads
     queue_broker.check_services(settings.queue)  # one line naming the setting before anything starts
+    # A worker never migrates: one whose code expects a newer schema than the database has
+    # refuses to start, naming the missing migration (`dailybrief db upgrade` applies it).
+    store = ws.store(migrate=False)
+    try:
+        store.check_schema()
+    except Exception:
+        store.close()
+        raise
     stop = stop_on_signals()
     if processes > 1:
+        store.close()  # each child opens its own
         command = [
             sys.executable,
             "-m",
@@ -78,14 +87,6 @@ def worker(ws: Workspace, stages: Sequence[str], processes: int = 1, threads: in
         ]
         supervise(command, processes, stop)
         return
-    # A worker never migrates: one whose code expects a newer schema than the database has
-    # refuses to start, naming the missing migration (`dailybrief db upgrade` applies it).
-    store = ws.store(migrate=False)
-    try:
-        store.check_schema()
-    except Exception:
-        store.close()
-        raise
     queues = queue_broker.connect(settings.queue, check=False)
     limits = HostLimits(settings.queue.redis, settings.queue.namespace, settings.queue.host_tasks)
     ctx = work.WorkContext(settings, store, limits)
