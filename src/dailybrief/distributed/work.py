@@ -77,9 +77,12 @@ async def _collect(ctx: WorkContext, specs: list[SourceSpec], allow_private: boo
             reports = await asyncio.gather(*(guarded(spec) for spec in specs))
     finally:
         await collector.aclose()
-    if crashed:
-        raise CollectError(f"{len(crashed)} source(s) crashed: " + "; ".join(crashed))
     done = [r for r in reports if r is not None]
+    # On one machine a database error is reported on the source; here the task is tried again
+    # (the fetch repeats as a conditional GET), so what was fetched is not lost to a busy database.
+    crashed += [f"{r.name}: {r.error}" for r in done if (r.error or "").startswith("cannot store")]
+    if crashed:
+        raise CollectError(f"{len(crashed)} source(s) crashed or not stored: " + "; ".join(crashed))
     return {
         "sources": len(done),
         "failed": sum(1 for r in done if r.status == "error"),
