@@ -173,9 +173,12 @@ def distributed(home: Path, workers: int, args: argparse.Namespace, namespace: s
     for stage in run.stages + embedded.stages:
         figures[f"{stage.name} s"] = stage.seconds
         figures[f"{stage.name} items"] = float(
-            {"collect": stage.totals["new"], "extract": stage.totals["filled"], "embed": stage.totals["items"]}[
-                stage.name
-            ]
+            {
+                # a retried collect task finds the items of its first try stored: unchanged
+                "collect": stage.totals["new"] + stage.totals["updated"] + stage.totals["unchanged"],
+                "extract": stage.totals["filled"],
+                "embed": stage.totals["items"],
+            }[stage.name]
         )
     return figures
 
