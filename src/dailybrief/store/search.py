@@ -150,7 +150,7 @@ def _report_docs(conn: Connection, since: str) -> tuple[list[Doc], dict[str, tup
 # before its transaction commits, so a row committed just after a sync can carry a stamp older
 # than that sync's newest (the same second, or a concurrent worker's transaction); rows seen
 # again are compared with their index entry and only changed ones are segmented and written.
-LOOKBACK = timedelta(minutes=2)
+LOOKBACK = timedelta(seconds=30)
 
 
 def _looking_back(stamp: str) -> str:
