@@ -9,6 +9,7 @@ counts only when its report.json is in the wanted language). Page paths and URLs
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date as date_cls
 from datetime import timedelta
 from pathlib import Path
@@ -18,6 +19,16 @@ from ..errors import InputError
 from ..models import Report
 from ..store import Store
 from .base import Edition
+
+
+@dataclass
+class SiteEdition:
+    """An edition as the archive site lists it and its search page indexes it."""
+
+    report: Report
+    path: str  # relative to the site root, e.g. 2026-04-17/
+    summary: str  # the 摘要 without citation markers
+    pdf_bytes: int = 0
 
 
 def folder_language(folder: Path) -> str:

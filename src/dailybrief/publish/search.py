@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..render.citations import strip_markers
 from ..render.text import shorten
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .site import SiteEdition
+from .editions import SiteEdition
 
 _LATIN = re.compile(r"[a-z0-9][a-z0-9+#.-]*[a-z0-9+#]|[a-z0-9]")
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")

@@ -39,7 +39,7 @@ from ..render import render_report
 from ..render.citations import strip_markers
 from ..render.labels import format_date, html_lang
 from ..render.text import shorten
-from .editions import edition_folder
+from .editions import SiteEdition, edition_folder
 from .search import build_search_index
 
 TEMPLATES = Path(__file__).parent / "templates" / "site"
@@ -52,14 +52,6 @@ _WORDS = {
            "stories": "stories", "editions": "editions", "query": "Search, e.g. agents or OpenAI", "none": "No results", "results": "{n} results",
            "back": "Back to the archive"},
 }
-
-
-@dataclass
-class SiteEdition:
-    report: Report
-    path: str  # relative to the site root, e.g. 2026-04-17/
-    summary: str  # the 摘要 without citation markers
-    pdf_bytes: int = 0
 
 
 @dataclass

@@ -9,20 +9,38 @@ from starlette.responses import RedirectResponse, Response
 from ..app import Workspace
 from ..app import sources as source_cases
 from ..app.builds import builds
+from ..app.publish import runs  # the daily job's runs table (schedule/)
 from ..errors import DailybriefError
-from .pages import web_of
+from .context import web_of
 
 router = APIRouter()
 
 
-def _sources_page(request: Request, status: int = 200, error: str = "", done: str = "", tested=None,
-                  form: dict[str, str] | None = None) -> Response:
+def _sources_page(
+    request: Request,
+    status: int = 200,
+    error: str = "",
+    done: str = "",
+    tested=None,
+    form: dict[str, str] | None = None,
+) -> Response:
     web = web_of(request)
     v = web.visitor(request)
     ws = Workspace(web.home)
     sources, paused = source_cases.list_all(ws), source_cases.paused(ws)
-    return web.render(request, v, "sources.html", status, sources=sources, paused=paused, error=error, done=done, tested=tested,
-                      kinds=source_cases.kinds(), form=form or {})
+    return web.render(
+        request,
+        v,
+        "sources.html",
+        status,
+        sources=sources,
+        paused=paused,
+        error=error,
+        done=done,
+        tested=tested,
+        kinds=source_cases.kinds(),
+        form=form or {},
+    )
 
 
 @router.get("/sources")
@@ -31,8 +49,15 @@ def sources_page(request: Request, done: str = "") -> Response:
 
 
 @router.post("/sources/add")
-def sources_add(request: Request, csrf: str = Form(""), name: str = Form(""), url: str = Form(""),
-                kind: str = Form("rss"), weight: str = Form("1.0"), lang: str = Form("")) -> Response:
+def sources_add(
+    request: Request,
+    csrf: str = Form(""),
+    name: str = Form(""),
+    url: str = Form(""),
+    kind: str = Form("rss"),
+    weight: str = Form("1.0"),
+    lang: str = Form(""),
+) -> Response:
     web = web_of(request)
     web.form_visitor(request, csrf, "admin")
     form = {"name": name, "url": url, "kind": kind, "weight": weight, "lang": lang}
@@ -59,7 +84,9 @@ def sources_test(request: Request, csrf: str = Form(""), name: str = Form("")) -
 
 
 @router.post("/sources/pause")
-def sources_pause(request: Request, csrf: str = Form(""), name: str = Form(""), action: str = Form("pause")) -> Response:
+def sources_pause(
+    request: Request, csrf: str = Form(""), name: str = Form(""), action: str = Form("pause")
+) -> Response:
     web = web_of(request)
     v = web.form_visitor(request, csrf, "admin")
     try:
@@ -87,6 +114,4 @@ def sources_remove(request: Request, csrf: str = Form(""), name: str = Form(""))
 def builds_page(request: Request) -> Response:
     web = web_of(request)
     v = web.visitor(request)
-    from ..app.publish import runs  # the daily job's runs table (schedule/)
-
     return web.render(request, v, "builds.html", builds=builds(web.store), runs=runs(Workspace(web.home), limit=30))

@@ -4,16 +4,19 @@ verify, submit, approve, reject, versions and diffs)."""
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from ..app import review
+from ..app.archive import archive, stored_report
 from ..app.corrections import correct, day_stories, undo
 from ..errors import InputError, ReviewError
-from .pages import check_day, web_of
-from .server import NotFound
+from .context import NotFound, web_of
+from .pages import check_day
 
 router = APIRouter()
 
@@ -22,8 +25,6 @@ router = APIRouter()
 def stories_index(request: Request) -> Response:
     web = web_of(request)
     web.visitor(request)
-    from ..app.archive import archive
-
     entries = archive(web.store, limit=1)
     day = entries[0].date if entries else date.today().isoformat()
     return RedirectResponse(f"/stories/{day}", 303)
@@ -37,19 +38,33 @@ def stories_page(request: Request, day: str, done: str = "", error: str = "") ->
     view = day_stories(web.store, web.settings, date.fromisoformat(day), web.settings.report.language)
     if not view.stories:
         raise NotFound(f"{day}: no stories (no items stored for this date)")
-    return web.render(request, v, "stories.html", view=view, done=done, error=error,
-                      sections=web.settings.sections)
+    return web.render(request, v, "stories.html", view=view, done=done, error=error, sections=web.settings.sections)
 
 
 @router.post("/stories/{day}/correct")
-def stories_correct(request: Request, day: str, kind: str = Form(...), csrf: str = Form(""),
-                    refs: list[str] = Form([]), target: str = Form(""), note: str = Form("")) -> Response:
+def stories_correct(
+    request: Request,
+    day: str,
+    kind: str = Form(...),
+    csrf: str = Form(""),
+    refs: list[str] = Form([]),
+    target: str = Form(""),
+    note: str = Form(""),
+) -> Response:
     web = web_of(request)
     v = web.form_visitor(request, csrf)
     check_day(day)
     try:
-        result = correct(web.store, web.settings, kind, refs, day=date.fromisoformat(day), author=v.user.name,
-                         note=note.strip(), target=target)
+        result = correct(
+            web.store,
+            web.settings,
+            kind,
+            refs,
+            day=date.fromisoformat(day),
+            author=v.user.name,
+            note=note.strip(),
+            target=target,
+        )
     except InputError as exc:
         return _back(day, error=str(exc))
     anchor = f"#{result.stories[0][0]}" if result.stories else ""
@@ -69,8 +84,6 @@ def stories_undo(request: Request, day: str, correction_id: int, csrf: str = For
 
 
 def _back(day: str, done: str = "", error: str = "", anchor: str = "") -> Response:
-    from urllib.parse import urlencode
-
     query = urlencode({k: val for k, val in (("done", done), ("error", error)) if val})
     return RedirectResponse(f"/stories/{day}{'?' + query if query else ''}{anchor}", 303)
 
@@ -90,19 +103,35 @@ def _status(web, day: str, language: str) -> review.ReviewStatus:
         raise NotFound(str(exc)) from None
 
 
-def _review_page(request: Request, day: str, language: str, status: int = 200, error: str = "",
-                 field_errors: dict[str, str] | None = None, drafts: dict[str, str] | None = None,
-                 done: str = "") -> Response:
-    from ..app.archive import stored_report
-
+def _review_page(
+    request: Request,
+    day: str,
+    language: str,
+    status: int = 200,
+    error: str = "",
+    field_errors: dict[str, str] | None = None,
+    drafts: dict[str, str] | None = None,
+    done: str = "",
+) -> Response:
     web = web_of(request)
     v = web.visitor(request)
     current = _status(web, day, language)
     report, _ = stored_report(web.store, day, language)
     flagged = {f["where"] for f in current.flags}
-    return web.render(request, v, "review.html", status, s=current, report=report, error=error, done=done,
-                      field_errors=field_errors or {}, drafts=drafts or {}, flagged=flagged,
-                      versions=review.history(web.store, day, language))
+    return web.render(
+        request,
+        v,
+        "review.html",
+        status,
+        s=current,
+        report=report,
+        error=error,
+        done=done,
+        field_errors=field_errors or {},
+        drafts=drafts or {},
+        flagged=flagged,
+        versions=review.history(web.store, day, language),
+    )
 
 
 @router.get("/review/{day}/{language}")
@@ -112,16 +141,12 @@ def review_page(request: Request, day: str, language: str, done: str = "") -> Re
 
 @router.post("/review/{day}/{language}/edit")
 async def review_edit(request: Request, day: str, language: str) -> Response:
-    from starlette.concurrency import run_in_threadpool
-
     form = await request.form()
     fields = {k: str(val) for k, val in form.items()}
     return await run_in_threadpool(_save_edit, request, day, language, fields)
 
 
 def _save_edit(request: Request, day: str, language: str, fields: dict[str, str]) -> Response:
-    from ..app.archive import stored_report
-
     web = web_of(request)
     v = web.form_visitor(request, fields.get("csrf", ""))
     _status(web, day, language)
@@ -130,8 +155,11 @@ def _save_edit(request: Request, day: str, language: str, fields: dict[str, str]
         expected = int(fields.get("version", ""))
     except ValueError:
         return _review_page(request, day, language, 400, error="the form has no version: reload the page")
-    edits = [review.Edit(name, text) for name, text in fields.items()
-             if name in _field_names(report) and text.replace("\r\n", "\n").strip() != _text(report, name)]
+    edits = [
+        review.Edit(name, text)
+        for name, text in fields.items()
+        if name in _field_names(report) and text.replace("\r\n", "\n").strip() != _text(report, name)
+    ]
     drafts = {e.field: e.text for e in edits}
     if not edits:
         return _review_page(request, day, language, 400, error="nothing changed", drafts=drafts)
@@ -141,8 +169,15 @@ def _save_edit(request: Request, day: str, language: str, fields: dict[str, str]
         return _review_page(request, day, language, 409, error=str(exc), drafts=drafts)
     except InputError as exc:
         name = str(exc).split(":", 1)[0]
-        return _review_page(request, day, language, 400, field_errors={name: str(exc).split(": ", 1)[-1]},
-                            drafts=drafts, error="not saved: see the marked field")
+        return _review_page(
+            request,
+            day,
+            language,
+            400,
+            field_errors={name: str(exc).split(": ", 1)[-1]},
+            drafts=drafts,
+            error="not saved: see the marked field",
+        )
     return RedirectResponse(f"/review/{day}/{language}?done=saved", 303)
 
 
@@ -163,8 +198,15 @@ def _text(report, name: str) -> str:
 
 
 @router.post("/review/{day}/{language}/state")
-def review_state(request: Request, day: str, language: str, action: str = Form(...), csrf: str = Form(""),
-                 version: int = Form(0), reason: str = Form("")) -> Response:
+def review_state(
+    request: Request,
+    day: str,
+    language: str,
+    action: str = Form(...),
+    csrf: str = Form(""),
+    version: int = Form(0),
+    reason: str = Form(""),
+) -> Response:
     web = web_of(request)
     v = web.form_visitor(request, csrf)
     _status(web, day, language)

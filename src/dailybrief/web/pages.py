@@ -14,15 +14,11 @@ from ..app import accounts, archive
 from ..app.search import run_search
 from ..errors import AuthError, InputError
 from ..store.search import Filters
+from .context import NotFound, Web, page_response, web_of
 from .security import SESSION_COOKIE, csrf_ok, visitor
-from .server import NotFound, Web, page_response
 
 router = APIRouter()
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def web_of(request: Request) -> Web:
-    return request.app.state.web
 
 
 def check_day(day: str, language: str | None = None) -> None:
@@ -45,18 +41,33 @@ def login_page(request: Request, next: str = "/") -> Response:
 
 
 @router.post("/login")
-def login(request: Request, name: str = Form(""), password: str = Form(""), csrf: str = Form(""),
-          next: str = Form("/")) -> Response:
+def login(
+    request: Request, name: str = Form(""), password: str = Form(""), csrf: str = Form(""), next: str = Form("/")
+) -> Response:
     web = web_of(request)
     v = visitor(request, web.store)
     key = request.client.host if request.client else "?"
     wait = web.limiter.blocked(key)
     if wait:
-        return web.render(request, v, "login.html", 429, next=_safe_next(next), name=name,
-                          error=f"too many failed logins: try again in {wait} s")
+        return web.render(
+            request,
+            v,
+            "login.html",
+            429,
+            next=_safe_next(next),
+            name=name,
+            error=f"too many failed logins: try again in {wait} s",
+        )
     if not csrf_ok(v, csrf):
-        return web.render(request, v, "login.html", 403, next=_safe_next(next), name=name,
-                          error="the form has expired: reload the page and log in again")
+        return web.render(
+            request,
+            v,
+            "login.html",
+            403,
+            next=_safe_next(next),
+            name=name,
+            error="the form has expired: reload the page and log in again",
+        )
     try:
         session = accounts.log_in(web.store, name.strip(), password, web.settings.web.session_hours)
     except AuthError as exc:
@@ -64,8 +75,15 @@ def login(request: Request, name: str = Form(""), password: str = Form(""), csrf
         return web.render(request, v, "login.html", 401, next=_safe_next(next), name=name, error=str(exc))
     web.limiter.succeeded(key)
     response = RedirectResponse(_safe_next(next), 303)
-    response.set_cookie(SESSION_COOKIE, session.token, httponly=True, samesite="lax", path="/",
-                        secure=web.settings.web.secure_cookies, max_age=int(web.settings.web.session_hours * 3600))
+    response.set_cookie(
+        SESSION_COOKIE,
+        session.token,
+        httponly=True,
+        samesite="lax",
+        path="/",
+        secure=web.settings.web.secure_cookies,
+        max_age=int(web.settings.web.session_hours * 3600),
+    )
     return page_response(response, v, web.settings)
 
 
@@ -128,26 +146,56 @@ def report_format(request: Request, day: str, language: str, fmt: str) -> Respon
         path = archive.format_file(web.store, day, language, fmt, web.cache_dir, web.template_dir)
     except InputError as exc:
         raise NotFound(str(exc)) from None
-    types = {"pdf": "application/pdf", "md": "text/markdown; charset=utf-8", "txt": "text/plain; charset=utf-8",
-             "json": "application/json", "wechat": "text/plain; charset=utf-8"}
-    response = FileResponse(path, media_type=types[fmt], filename=f"dailybrief-{day}-{language}.{fmt}"
-                            if fmt != "wechat" else f"dailybrief-{day}-{language}.wechat.html")
+    types = {
+        "pdf": "application/pdf",
+        "md": "text/markdown; charset=utf-8",
+        "txt": "text/plain; charset=utf-8",
+        "json": "application/json",
+        "wechat": "text/plain; charset=utf-8",
+    }
+    response = FileResponse(
+        path,
+        media_type=types[fmt],
+        filename=f"dailybrief-{day}-{language}.{fmt}"
+        if fmt != "wechat"
+        else f"dailybrief-{day}-{language}.wechat.html",
+    )
     return page_response(response, v, web.settings)
 
 
 @router.get("/search")
-def search_page(request: Request, q: str = "", since: str = "", until: str = "", section: str = "",
-                source: str = "", kind: str = "", partial: int = 0) -> Response:
+def search_page(
+    request: Request,
+    q: str = "",
+    since: str = "",
+    until: str = "",
+    section: str = "",
+    source: str = "",
+    kind: str = "",
+    partial: int = 0,
+) -> Response:
     web = web_of(request)
     v = web.visitor(request, public=True)
-    errors = {name: "expected a date as YYYY-MM-DD" for name, value in (("since", since), ("until", until))
-              if value and not _DATE.fullmatch(value)}
+    errors = {
+        name: "expected a date as YYYY-MM-DD"
+        for name, value in (("since", since), ("until", until))
+        if value and not _DATE.fullmatch(value)
+    }
     if kind not in ("", "report", "item"):
         errors["kind"] = "expected report or item"
     results = None
     if q.strip() and not errors:
         results = run_search(web.store, web.settings, q.strip(), Filters(since, until, section, source, kind))
-    values = {"q": q, "since": since, "until": until, "section": section, "source": source, "kind": kind,
-              "results": results, "errors": errors, "section_titles": {s.id: s.title for s in web.settings.sections}}
+    values = {
+        "q": q,
+        "since": since,
+        "until": until,
+        "section": section,
+        "source": source,
+        "kind": kind,
+        "results": results,
+        "errors": errors,
+        "section_titles": {s.id: s.title for s in web.settings.sections},
+    }
     name = "search_results.html" if partial else "search.html"
     return web.render(request, v, name, 400 if errors else 200, **values)
