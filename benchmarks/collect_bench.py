@@ -8,7 +8,7 @@ they do not share the collector's GIL; they listen on several 127.0.0.x addresse
 are spread over hosts as real subscriptions are (the per-host limit applies per address). The
 server's own CPU time is printed too: it shares the machine's cores with the collector.
 Both collects use the same code and settings except concurrency; a run of >= 16 sources with
-concurrency > 1 parses in worker processes (`runner.POOL_MIN_SOURCES`: cores - 1 workers plus
+concurrency > 1 parses in worker processes (`tuning.POOL_MIN_SOURCES`: cores - 1 workers plus
 a helper for the backlog, `base.Offload`), the sequential loop (concurrency 1) parses inline,
 as a one-at-a-time loop would. The "parse workers" CPU and memory cover all of them.
 

@@ -6,7 +6,13 @@ from __future__ import annotations
 from dailybrief import tuning
 from itemfiles import ROOT
 
-DOC = " ".join((ROOT / "docs" / "story-engine.md").read_text("utf-8").split())  # one line, single spaces
+
+def one_line(name: str) -> str:
+    """docs/NAME as one line with single spaces (the figures may wrap)."""
+    return " ".join((ROOT / "docs" / name).read_text("utf-8").split())
+
+
+DOC = one_line("story-engine.md")
 
 
 def g(value: float) -> str:
@@ -30,6 +36,23 @@ def test_story_engine_figures_are_the_tuning_constants():
     ]
     missing = [phrase for phrase in stated if phrase not in DOC]
     assert not missing, f"docs/story-engine.md does not say: {missing}"
+
+
+def test_writer_and_collect_figures_are_the_tuning_constants():
+    t = tuning
+    stated = {
+        "writers.md": [
+            f"bigram Jaccard with a chosen one is above {g(t.REDUNDANT)}",
+            f"at most {t.QUOTE_SENTENCES} sentences and {t.QUOTE_SHARE:.0%} of its text",
+        ],
+        "collect.md": [
+            f"the first {t.HACKERNEWS_STORIES} stories",
+            f"HTML only, {t.ARTICLE_MAX_BYTES // 1_000_000} MB cap",
+            f"≥ {t.POOL_MIN_SOURCES} sources (`tuning.POOL_MIN_SOURCES`)",
+        ],
+    }
+    missing = [(doc, phrase) for doc, phrases in stated.items() for phrase in phrases if phrase not in one_line(doc)]
+    assert not missing, f"the docs do not say: {missing}"
 
 
 def test_every_constant_has_a_one_line_meaning():

@@ -1,9 +1,10 @@
-"""Every tuning constant of the story engine and ranking, each with its one-line meaning.
+"""Every tuning constant of collecting, the story engine, ranking and the writers, each with its
+one-line meaning.
 
-Settings a newsroom changes live in dailybrief.toml (`config.py`); these are the engine's
-calibration, measured on the labelled sets (docs/story-engine.md, docs/quality.md). The
-modules that use them import them from here; tests/test_tuning_docs.py checks that the figures
-docs/story-engine.md states are these.
+Settings a newsroom changes live in dailybrief.toml (`config.py`); these are the calibration,
+measured on the labelled sets (docs/story-engine.md, docs/quality.md, docs/writers.md), and the
+limits that keep one source or one story from costing too much. The modules that use them import
+them from here; tests/test_tuning_docs.py checks that the figures the docs state are these.
 """
 
 from __future__ import annotations
@@ -51,3 +52,32 @@ KIND_WEIGHTS = {
 WIRE_WEIGHT = 1.3  # outlet weight of a wire service (WIRE_SERVICES in rank.py)
 REACH_WEIGHT = 0.15  # importance per syndicated copy
 RECENCY_WEIGHT = 0.5  # importance of being published at the very end of the window
+
+# -- extractive writer (write/extractive.py) -----------------------------------------------------
+REDUNDANT = 0.45  # bigram Jaccard above which a sentence repeats one already chosen
+SAME_FACT = 0.35  # above which another item is cited for the same sentence
+MMR_WEIGHT = 0.8  # how much closeness to the section's chosen sentences costs
+CROSS_LANGUAGE_FACT = 0.55  # sentence-to-item cosine above which an item in another language may say the same
+MAX_CROSS_LANGUAGE = 2  # such citations per sentence, the closest first
+MAX_ITEMS = 12  # items of a story read for sentences, best first
+MAX_SUPPORT_ITEMS = 4  # closest other-language items checked for cross-language support
+SENTENCES_PER_ITEM = 12  # leading sentences of an item's text that are candidates
+QUOTE_SENTENCES = 2  # at most this many sentences of one item in a report
+QUOTE_SHARE = 0.30  # and at most this share of its text
+SOURCE_PENALTY = 0.5  # per sentence already taken from the same item
+FOREIGN_QUOTES = 2  # attributed quotations per story at most
+
+# -- LLM writer (write/llm.py) -------------------------------------------------------------------
+REPEAT = 0.7  # bigram Jaccard above which a sentence of a later item repeats an earlier one
+
+# -- collecting (collect/) -----------------------------------------------------------------------
+MAX_REDIRECTS = 5  # redirects followed by hand (each hop is checked against the address policy)
+ARTICLE_MAX_BYTES = 3_000_000  # largest article page fetched for the full text of a teaser
+WATCH_MAX_BYTES = 4_000_000  # largest YouTube watch page read for a video's description
+HACKERNEWS_STORIES = 100  # leading ids of a Hacker News list whose stories are fetched
+PAGE_MAX_LINKS = 60  # article links taken from one listing page or sitemap
+PAGE_CHILD_SITEMAPS = 3  # child sitemaps of a sitemap index that are read
+POOL_MIN_SOURCES = 16  # sources in a run from which feeds are parsed in worker processes
+HELPER_BACKLOG = 32  # queued parse jobs above which the helper executor takes jobs while fetching goes on
+WRITE_BATCH = 64  # fetched sources whose items are written to the store in one transaction
+WRITE_DELAY = 0.05  # seconds the writer waits for a batch to fill before writing a smaller one

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from .base import FetchOutcome, Source, SourceContext, register
-from .feeds import FEED_ACCEPT, _get, feed_items, parse_feed
+from .feeds import FEED_ACCEPT, _get, entry_link, feed_items, parse_feed
 
 _VERSION = re.compile(r"v\d+$")
 
@@ -52,6 +52,4 @@ class ArxivSource(Source):
 
 def _linked(entries: list) -> list:
     # feed_items skips entries without a link; keep the same entries in the same order.
-    from .feeds import entry_link
-
     return [entry for entry in entries if entry_link(entry, "https://arxiv.org/") is not None]

@@ -24,6 +24,7 @@ from typing import Any, ClassVar, TypeVar
 from ..config import SourceSpec
 from ..models import Item
 from ..process.normalise import clean_text, normalise
+from ..tuning import HELPER_BACKLOG
 from .http import FetchRecord, HttpClient, Response
 
 T = TypeVar("T")
@@ -73,9 +74,6 @@ class SourceContext:
             etag=response.etag, last_modified=response.last_modified, not_modified=response.not_modified
         )
         return response, outcome
-
-
-HELPER_BACKLOG = 32
 
 
 class Offload:

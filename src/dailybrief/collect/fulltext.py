@@ -19,10 +19,10 @@ import trafilatura
 from ..models import Item
 from ..store import Store
 from ..store import sources as source_store
+from ..tuning import ARTICLE_MAX_BYTES
 from .base import Source, SourceContext, plain_text
 from .http import FetchError, FetchRecord, HttpClient
 
-ARTICLE_MAX_BYTES = 3_000_000
 HTML_TYPES = ("text/html", "application/xhtml+xml", "")
 
 

@@ -1,7 +1,7 @@
 """The `hackernews` kind: top, best or new stories through the public Firebase API.
 
 The source URL is a story list (`.../v0/topstories.json`, `beststories.json`,
-`newstories.json`); the first `MAX_STORIES` ids are fetched as `.../v0/item/ID.json`
+`newstories.json`); the first `HACKERNEWS_STORIES` ids are fetched as `.../v0/item/ID.json`
 concurrently, kept when they are live stories matching the source's keywords, with points and
 comment count. The item URL is the linked article (whose full text is then fetched), or the
 discussion page for Ask/Show HN posts without a link; the discussion is in `extra`.
@@ -15,10 +15,10 @@ from datetime import datetime, timezone
 
 from ..errors import CollectError
 from ..models import Item
+from ..tuning import HACKERNEWS_STORIES
 from .base import FetchOutcome, Source, SourceContext, plain_text, register
 from .http import FetchError
 
-MAX_STORIES = 100
 DISCUSSION = "https://news.ycombinator.com/item?id={id}"
 
 
@@ -34,7 +34,7 @@ class HackerNewsSource(Source):
         if outcome.not_modified:
             return outcome
         try:
-            ids = [int(value) for value in json.loads(response.text())][:MAX_STORIES]
+            ids = [int(value) for value in json.loads(response.text())][:HACKERNEWS_STORIES]
         except (ValueError, TypeError) as exc:
             raise CollectError(f"{url}: not a list of story ids ({type(exc).__name__})") from None
         base = url.rsplit("/", 1)[0]

@@ -39,11 +39,11 @@ from httpcore._utils import is_socket_readable
 
 from ..config import CollectSettings
 from ..errors import CollectError, FetchError
+from ..tuning import MAX_REDIRECTS
 from .charset import decode
 from .decompress import ACCEPT_ENCODING, BoundedDecoder, DecodeError
 from .safety import UNRESOLVED, AddressGuard, UnsafeURLError, is_public_address
 
-MAX_REDIRECTS = 5
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 

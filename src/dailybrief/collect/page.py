@@ -21,11 +21,10 @@ from selectolax.lexbor import LexborHTMLParser
 from ..errors import CollectError
 from ..models import Item
 from ..process.normalise import canonical_url
+from ..tuning import PAGE_CHILD_SITEMAPS, PAGE_MAX_LINKS
 from .base import FetchOutcome, Source, SourceContext, plain_text, register
 from .http import Response
 
-MAX_LINKS = 60
-MAX_CHILD_SITEMAPS = 3
 _SITEMAP = re.compile(rb"<(?:\w+:)?(urlset|sitemapindex)\b")
 
 
@@ -58,7 +57,7 @@ def listing_links(html: str, base: str, selector: str) -> list[tuple[str, str]]:
         text = plain_text(node.text(separator=" ", strip=True) or "")
         if key not in found or (text and not found[key][1]):
             found[key] = (url, text)
-        if len(found) >= MAX_LINKS:
+        if len(found) >= PAGE_MAX_LINKS:
             break
     return list(found.values())
 
@@ -110,7 +109,7 @@ class PageSource(Source):
         if kind == "sitemapindex":
             entries.sort(key=lambda e: e.get("lastmod", ""), reverse=True)
             children = []
-            for child in entries[:MAX_CHILD_SITEMAPS]:
+            for child in entries[:PAGE_CHILD_SITEMAPS]:
                 child_response = await ctx.get(urljoin(response.url, child["loc"]), robots=True)
                 children.extend(sitemap_entries(child_response.body)[1])
             entries = children
@@ -119,7 +118,7 @@ class PageSource(Source):
         ]
         dated.sort(key=lambda pair: pair[0] or datetime.min.replace(tzinfo=timezone.utc), reverse=True)
         items = []
-        for when, entry in dated[:MAX_LINKS]:
+        for when, entry in dated[:PAGE_MAX_LINKS]:
             try:
                 url = urljoin(response.url, entry["loc"])
                 canonical_url(url)

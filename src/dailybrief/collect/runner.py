@@ -27,6 +27,7 @@ from ..errors import CollectError
 from ..models import Item
 from ..store import Store, UpsertCounts
 from ..store import sources as source_store
+from ..tuning import POOL_MIN_SOURCES, WRITE_BATCH, WRITE_DELAY
 from .base import FetchOutcome, Offload, Source, SourceContext, defuse, prepare, prepared
 from .fulltext import FullText
 from .http import FetchRecord, HttpClient, make_client
@@ -34,15 +35,11 @@ from .kinds import source_for
 
 Status = Literal["ok", "not modified", "error"]
 
-# A run of at least this many sources, with concurrency above 1 and a second core, parses and
-# normalises fetched feeds in worker processes (`SourceContext.compute`): that work is most of
-# the collector's CPU, and the event loop's core is then left to HTTP and the store.
-POOL_MIN_SOURCES = 16
-
-# A concurrent run waits up to WRITE_DELAY seconds for WRITE_BATCH sources' results to queue
-# before it stores them in one transaction.
-WRITE_DELAY = 0.05
-WRITE_BATCH = 64
+# A run of at least POOL_MIN_SOURCES sources, with concurrency above 1 and a second core, parses
+# and normalises fetched feeds in worker processes (`SourceContext.compute`): that work is most of
+# the collector's CPU, and the event loop's core is then left to HTTP and the store. A concurrent
+# run waits up to WRITE_DELAY seconds for WRITE_BATCH sources' results to queue before it stores
+# them in one transaction. (Both in tuning.py.)
 
 
 def _start_pool(settings: CollectSettings, sources: int) -> Offload | None:

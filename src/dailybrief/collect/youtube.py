@@ -14,6 +14,7 @@ import json
 import re
 from urllib.parse import urlsplit
 
+from ..tuning import WATCH_MAX_BYTES
 from .base import FetchOutcome, Source, SourceContext, plain_text, register
 from .feeds import FEED_ACCEPT, feed_items, parse_feed
 from .http import FetchError
@@ -21,7 +22,6 @@ from .http import FetchError
 _CHANNEL = re.compile(r"/channel/(UC[\w-]+)")
 _CAPTIONS = re.compile(r'"captionTracks"\s*:\s*(\[.*?\])', re.S)
 _TEXT = re.compile(r"<text[^>]*>(.*?)</text>", re.S)
-WATCH_MAX_BYTES = 4_000_000
 
 
 def channel_feed(url: str) -> str:

@@ -72,8 +72,8 @@ def _refill(draft: Draft, sections: list[Section], context: WriteContext, empty:
     for where in empty:
         if where.startswith("section "):
             index = int(where.split()[1]) - 1
-            drafted[index] = extractive._section(by_id[drafted[index].id], context)
+            drafted[index] = extractive.write_section(by_id[drafted[index].id], context)
     summary = draft.summary
     if "summary" in empty:
-        summary = extractive._summary([by_id[d.id] for d in drafted], drafted, context)
+        summary = extractive.write_summary([by_id[d.id] for d in drafted], drafted, context)
     return draft.model_copy(update={"sections": drafted, "summary": summary})

@@ -35,6 +35,20 @@ from ..process.furniture import clean_text, display_title, furniture_reason
 from ..process.normalise import detect_lang
 from ..process.rank import KIND_WEIGHTS
 from ..process.stories import story_text
+from ..tuning import (
+    CROSS_LANGUAGE_FACT,
+    FOREIGN_QUOTES,
+    MAX_CROSS_LANGUAGE,
+    MAX_ITEMS,
+    MAX_SUPPORT_ITEMS,
+    MMR_WEIGHT,
+    QUOTE_SENTENCES,
+    QUOTE_SHARE,
+    REDUNDANT,
+    SAME_FACT,
+    SENTENCES_PER_ITEM,
+    SOURCE_PENALTY,
+)
 from .base import WriteContext, register
 from .draft import Draft, DraftParagraph, DraftSection, DraftSentence
 from .editing import (
@@ -51,18 +65,6 @@ from .numbers import SOFT_UNITS, quantities
 from .sentences import bigrams, overlap, split_sentences
 from .verify import check_claims, source_text
 
-REDUNDANT = 0.45  # bigram Jaccard above which a sentence repeats one already chosen
-SAME_FACT = 0.35  # above which another item is cited for the same sentence
-MMR_WEIGHT = 0.8  # how much closeness to the section's chosen sentences costs
-CROSS_LANGUAGE_FACT = 0.55  # sentence-to-item cosine above which an item in another language may say the same
-MAX_CROSS_LANGUAGE = 2  # such citations per sentence, the closest first
-MAX_ITEMS = 12  # items of a story read for sentences, best first
-MAX_SUPPORT_ITEMS = 4  # closest other-language items checked for cross-language support
-SENTENCES_PER_ITEM = 12
-QUOTE_SENTENCES = 2  # at most this many sentences of one item in a report
-QUOTE_SHARE = 0.30  # and at most this share of its text
-SOURCE_PENALTY = 0.5  # per sentence already taken from the same item
-FOREIGN_QUOTES = 2  # attributed quotations per story at most
 _DIGIT = re.compile(r"\d")
 _NAME = re.compile(r"\b[A-Z][A-Za-z0-9.\-]+")
 # Wire datelines say where a story was filed, not what happened: "IT之家 4 月 16 日消息，",
@@ -427,7 +429,7 @@ class ExtractiveWriter:
         language = context.language
         report = context.settings.report
         self._texts = _Texts()
-        drafted = [self._section(section, context, sections) for section in sections]
+        drafted = [self.write_section(section, context, sections) for section in sections]
         written = {sid for d in drafted for sid in d.story_ids}
         left_out = [
             {"story": story.id, "title": story.title, "section": section.id,
@@ -436,12 +438,14 @@ class ExtractiveWriter:
         ]
         return Draft(
             title=report.display_title(language),
-            summary=self._summary(sections, drafted, context),
+            summary=self.write_summary(sections, drafted, context),
             sections=drafted,
             notes={"writer": self.id, "left_out": left_out, "language": language_counts(drafted, language)},
         )
 
-    def _section(self, section: Section, context: WriteContext, day: list[Section] | None = None) -> DraftSection:
+    def write_section(self, section: Section, context: WriteContext, day: list[Section] | None = None) -> DraftSection:
+        """One section from its stories' own sentences (`day`: all sections, for story names);
+        the LLM writers call it for a part their model could not write."""
         language = context.language
         report = context.settings.report
         texts = getattr(self, "_texts", None) or _Texts()
@@ -480,7 +484,7 @@ class ExtractiveWriter:
             story_ids=[s.id for s in stories],
         )
 
-    def _summary(
+    def write_summary(
         self, sections: list[Section], drafted: list[DraftSection], context: WriteContext
     ) -> list[DraftSentence]:
         """One sentence per section, in the order of the sections (by their most important

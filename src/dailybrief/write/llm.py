@@ -39,6 +39,7 @@ from pydantic import AliasChoices, BaseModel, Field, ValidationError, model_vali
 from ..config import ModelPrice
 from ..errors import invalid_value
 from ..models import Item, Section, Story
+from ..tuning import REPEAT
 from .base import WriteContext
 from .draft import Draft, DraftParagraph, DraftSection, DraftSentence
 from .examples import example
@@ -49,7 +50,6 @@ from .verify import split_cited  # the verifier's own splitting, so both see the
 from .zh_figures import with_chinese_figures
 
 LANGUAGES = {"zh": "Simplified Chinese (简体中文); keep names of products and companies as written", "en": "English"}
-REPEAT = 0.7  # bigram Jaccard above which a sentence of a later item repeats an earlier one
 PROMPTS = ("brief.system", "brief.user", "section.system", "section.user", "summary.system", "summary.user", "repair")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _MARKS = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
@@ -492,6 +492,17 @@ class MapReduceWriter:
         if self.strict:
             raise LLMError(f"llm (--strict): {reason}")
 
+    def _ask_or_fallback(self, what: str, *args: Any, **kwargs: Any) -> tuple[Any, str]:
+        """(`_ask`'s answer, "") or, when the part `what` is to be written extractively, (None,
+        why). A setup error is raised (the whole report falls back), as is any failure with --strict."""
+        try:
+            return self._ask(*args, **kwargs), ""
+        except (AnswerError, LLMError) as exc:
+            if isinstance(exc, LLMSetupError):
+                raise
+            self._fallback(f"{what}: {exc}")
+            return None, str(exc)
+
     # -- stages --------------------------------------------------------------------------------
 
     def _brief(self, story: Story, context: WriteContext) -> _Brief:
@@ -505,17 +516,14 @@ class MapReduceWriter:
                     raise AnswerError(f"fact {fact.text[:40]!r} names no given item letter.")
                 _check_language(fact.text, context.language)
 
-        try:
-            answer = self._ask(system, user, BriefAnswer, check, json_schema=brief_schema(list(letters)),
-                               example=example("brief", context.language))
-            facts = [(f.text, [letters[x] for x in f.items if x in letters]) for f in answer.facts]
-            return _Brief(story, facts)
-        except (AnswerError, LLMError) as exc:
-            if isinstance(exc, LLMSetupError):
-                raise
-            self._fallback(f"brief of {story.id}: {exc}")
+        answer, reason = self._ask_or_fallback(
+            f"brief of {story.id}", system, user, BriefAnswer, check,
+            json_schema=brief_schema(list(letters)), example=example("brief", context.language),
+        )
+        if answer is None:
             picked = pick_sentences(story, context.language, 6)
-            return _Brief(story, [(s.text, s.sources) for s in picked], fallback=str(exc))
+            return _Brief(story, [(s.text, s.sources) for s in picked], fallback=reason)
+        return _Brief(story, [(f.text, [letters[x] for x in f.items if x in letters]) for f in answer.facts])
 
     def _section(
         self, section: Section, briefs: list[_Brief] | None, context: WriteContext
@@ -557,15 +565,12 @@ class MapReduceWriter:
             order = check_list(answer.layout, paragraphs, story_of, len(stories), context.language)
             written.update(paragraphs=paragraphs, order=order)
 
-        try:
-            answer = self._ask(system, user, SectionAnswer, check, json_schema=section_schema(sorted(by_number)),
-                               example=example("section", context.language))
-        except (AnswerError, LLMError) as exc:
-            if isinstance(exc, LLMSetupError):
-                raise
-            self._fallback(f"section {section.id}: {exc}")
-            fallback = ExtractiveWriter()._section(section.model_copy(update={"stories": stories}), context)
-            return fallback, str(exc)
+        answer, reason = self._ask_or_fallback(
+            f"section {section.id}", system, user, SectionAnswer, check,
+            json_schema=section_schema(sorted(by_number)), example=example("section", context.language),
+        )
+        if answer is None:
+            return ExtractiveWriter().write_section(section.model_copy(update={"stories": stories}), context), reason
         is_list = answer.layout == "list"
         paragraphs = [
             DraftParagraph(
@@ -600,14 +605,12 @@ class MapReduceWriter:
                 [(None, cited_sentences(answer.body, set(by_number), context.language))], user, context.language
             )[0][1]
 
-        try:
-            answer = self._ask(system, user, SummaryAnswer, check, json_schema=summary_schema(sorted(by_number)),
-                               example=example("summary", context.language))
-        except (AnswerError, LLMError) as exc:
-            if isinstance(exc, LLMSetupError):
-                raise
-            self._fallback(f"summary: {exc}")
-            return [], "", str(exc)
+        answer, reason = self._ask_or_fallback(
+            "summary", system, user, SummaryAnswer, check,
+            json_schema=summary_schema(sorted(by_number)), example=example("summary", context.language),
+        )
+        if answer is None:
+            return [], "", reason
         sentences = [DraftSentence(text=text, sources=[by_number[n] for n in cites]) for text, cites in written]
         return sentences, _MARKS.sub("", answer.title).strip(), ""
 
@@ -677,7 +680,7 @@ class MapReduceWriter:
         fallbacks += [{"story": b.story.id, "stage": "brief", "reason": b.fallback} for b in briefs.values() if b.fallback]
         summary, day_title, reason = self._summary(drafted, context)
         if reason or not summary:
-            summary = ExtractiveWriter()._summary(planned, drafted, context)
+            summary = ExtractiveWriter().write_summary(planned, drafted, context)
             fallbacks.append({"section": "summary", "reason": reason or "empty summary"})
         notes = self._notes(started, fallbacks, planned, left_out)
         notes["selected_items"] = sum(len(story.items) for story in stories)

@@ -39,6 +39,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from ..config import LLMSettings
+from ..store.llm_cache import CachedAnswer
 from .base import WriteContext, register
 from .draft import Draft
 from .llm import MapReduceWriter, extractive_fallback
@@ -160,8 +161,6 @@ class ChatClient:
         completion = self._post_adapting(body)
         completion.key = digest
         if self.cache is not None and completion.finish_reason == "stop":
-            from ..store.llm_cache import CachedAnswer
-
             self.cache.put(
                 self.endpoint, self.model, digest,
                 CachedAnswer(completion.text, completion.input_tokens, completion.output_tokens),
