@@ -13,7 +13,7 @@ from dailybrief.errors import CollectError
 
 def test_add_list_remove(home, collect_settings):
     settings = make_settings(collect_settings, spec("Config feed", "https://example.com/feed.xml"))
-    added = commands.add_source(home, settings, "Mine", "https://example.org/rss", "rss", weight=1.5, lang="en")
+    added = commands.add_source(home, settings, commands.make_spec("Mine", "https://example.org/rss", "rss", weight=1.5, lang="en"))
     assert added.source_kind == "news" and added.weight == 1.5
     names = [(s.name, s.origin) for s in commands.list_sources(home, settings)]
     assert names == [("Config feed", "config"), ("Mine", "command")]
@@ -37,9 +37,9 @@ def test_add_list_remove(home, collect_settings):
 )
 def test_bad_add_changes_nothing(home, collect_settings, name, url, kind, message):
     settings = make_settings(collect_settings, spec("Config feed", "https://example.com/feed.xml"))
-    commands.add_source(home, settings, "Mine", "https://example.org/rss", "rss")
+    commands.add_source(home, settings, commands.make_spec("Mine", "https://example.org/rss", "rss"))
     with pytest.raises(CollectError, match=message):
-        commands.add_source(home, settings, name, url, kind)
+        commands.add_source(home, settings, commands.make_spec(name, url, kind))
     assert [s.name for s in commands.list_sources(home, settings)] == ["Config feed", "Mine"]
 
 
@@ -75,7 +75,7 @@ def test_command_sources_are_collected_and_private_needs_permission(server, home
     server.expect_request("/mine").respond_with_data(rss([("Mine", "https://example.com/m", LONG)]))
     collect_settings.allow_private = False
     settings = make_settings(collect_settings)
-    commands.add_source(home, settings, "mine", server.url_for("/mine"), "rss")
+    commands.add_source(home, settings, commands.make_spec("mine", server.url_for("/mine"), "rss"))
     refused = commands.collect(home, settings)
     assert refused.exit_code == 1 and "allow-private" in refused.sources[0].error
     allowed = commands.collect(home, settings, allow_private=True)

@@ -28,9 +28,8 @@ def add(
     selector: str = "",
 ) -> SourceSpec:
     """Add a source to the database (beside those in dailybrief.toml); CollectError on a bad one."""
-    return commands.add_source(
-        ws.home, ws.settings, name, url, kind, weight=weight, lang=lang, source_kind=source_kind, selector=selector
-    )
+    spec = commands.make_spec(name, url, kind, weight, lang, source_kind, selector)
+    return commands.add_source(ws.home, ws.settings, spec)
 
 
 def list_all(ws: Workspace, now: datetime | None = None) -> list[SourceStatus]:

@@ -126,20 +126,8 @@ def make_spec(
         raise CollectError(f"invalid {invalid_value(exc)}") from None
 
 
-def add_source(
-    home: Path,
-    settings: Settings,
-    name: str,
-    url: str,
-    kind: str,
-    weight: float = 1.0,
-    lang: str = "",
-    source_kind: str | None = None,
-    selector: str = "",
-    keywords: Iterable[str] = (),
-) -> SourceSpec:
-    """Add a source to the database; nothing changes when any value is bad or the name is taken."""
-    spec = make_spec(name, url, kind, weight, lang, source_kind, selector, keywords)
+def add_source(home: Path, settings: Settings, spec: SourceSpec) -> SourceSpec:
+    """Add a source (made by `make_spec`) to the database; nothing changes when the name is taken."""
     with _open(home, settings) as store:
         if any(existing.name == spec.name for existing in all_sources(store, settings)):
             raise CollectError(f"a source named {spec.name!r} already exists")

@@ -59,9 +59,6 @@ class DingTalkChannel(ChatChannel):
     url_path = r"/robot/send"
     url_query = "access_token"
 
-    def pace(self) -> list[tuple[int, float]]:
-        return [(self.options.per_minute, 60.0)]
-
     def payload(self, body: str, label: str, title: str) -> dict[str, Any]:
         heading = f"{title} {label}".strip()
         # The title is what the notification shows; the text repeats it as a heading.

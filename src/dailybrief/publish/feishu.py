@@ -65,9 +65,6 @@ class FeishuChannel(ChatChannel):
     Options: ClassVar[type[BaseModel]] = FeishuOptions
     url_path = r"/open-apis/bot/v2/hook/[A-Za-z0-9_.~-]+"
 
-    def pace(self) -> list[tuple[int, float]]:
-        return [(self.options.per_second, 1.0), (self.options.per_minute, 60.0)]
-
     def payload(self, body: str, label: str, title: str) -> dict[str, Any]:
         header = f"{title} {label}".strip()
         return {

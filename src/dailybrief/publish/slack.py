@@ -50,9 +50,6 @@ class SlackChannel(ChatChannel):
     Options: ClassVar[type[BaseModel]] = SlackOptions
     url_path = r"/services/[A-Za-z0-9]+/[A-Za-z0-9]+/[A-Za-z0-9]+"
 
-    def pace(self) -> list[tuple[int, float]]:
-        return [(self.options.per_second, 1.0)]
-
     def payload(self, body: str, label: str, title: str) -> dict[str, Any]:
         heading = f"{title} {label}".strip()
         blocks: list[dict[str, Any]] = [{"type": "header", "text": {"type": "plain_text", "text": heading, "emoji": True}}]

@@ -56,9 +56,6 @@ class TelegramChannel(ChatChannel):
         if problem:
             raise self.error("api_base", "expected an http(s) URL")
 
-    def pace(self) -> list[tuple[int, float]]:
-        return [(self.options.per_second, 1.0), (self.options.per_minute, 60.0)]
-
     def payload(self, body: str, label: str, title: str) -> dict[str, Any]:
         heading = html.escape(f"{title} {label}".strip(), quote=False)
         return {

@@ -156,7 +156,9 @@ class ChatChannel(Publisher):
         return f"{self.service} ({urlsplit(self.url).hostname})"
 
     def pace(self) -> list[tuple[int, float]]:
-        raise NotImplementedError
+        """The send limits of the channel: its options' `per_second` and `per_minute`, where it has them."""
+        limits = [(getattr(self.options, "per_second", 0), 1.0), (getattr(self.options, "per_minute", 0), 60.0)]
+        return [(count, seconds) for count, seconds in limits if count]
 
     # -- one service's protocol (overridden) -----------------------------------------------
 

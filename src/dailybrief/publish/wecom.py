@@ -44,9 +44,6 @@ class WeComChannel(ChatChannel):
     url_path = r"/cgi-bin/webhook/send"
     url_query = "key"
 
-    def pace(self) -> list[tuple[int, float]]:
-        return [(self.options.per_minute, 60.0)]
-
     def content(self, body: str, label: str, title: str) -> str:
         heading = f"{title} {label}".strip()
         if self.options.msgtype == "markdown":
