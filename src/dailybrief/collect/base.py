@@ -199,6 +199,10 @@ class Source(ABC):
     def name(self) -> str:
         return self.spec.name
 
+    def item(self, **fields: Any) -> Item:
+        """An item of this source: its name, kind and language from the spec, the rest from `fields`."""
+        return Item(source=self.spec.name, source_kind=self.spec.source_kind, lang=self.spec.lang, **fields)
+
     @abstractmethod
     async def fetch(self, ctx: SourceContext) -> FetchOutcome:
         """Fetch the source once; raise `CollectError` (or `FetchError`) when it fails."""

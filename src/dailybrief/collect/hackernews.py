@@ -68,13 +68,10 @@ class HackerNewsSource(Source):
         except (TypeError, ValueError, OverflowError):
             published = datetime.now(timezone.utc)
         link = story.get("url") or discussion
-        return Item(
+        return self.item(
             url=str(link),
             title=title,
             published=published,
-            source=self.spec.name,
-            source_kind=self.spec.source_kind,
-            lang=self.spec.lang,
             content=text,
             score=_int(story.get("score")),
             comments=_int(story.get("descendants")),

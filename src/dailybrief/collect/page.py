@@ -131,13 +131,10 @@ class PageSource(Source):
         extra: dict[str, object] = {}
         if when is None:
             extra["date_guessed"] = True
-        return Item(
+        return self.item(
             url=url,
             title=title or url,
             published=when or now,
-            source=self.spec.name,
-            source_kind=self.spec.source_kind,
-            lang=self.spec.lang,
             fetched=now,
             extra=extra,
         )

@@ -62,13 +62,10 @@ class RedditSource(Source):
             published = datetime.fromtimestamp(float(post.get("created_utc")), timezone.utc)  # type: ignore[arg-type]  # None: TypeError
         except (TypeError, ValueError, OverflowError):
             published = now
-        return Item(
+        return self.item(
             url=thread,
             title=title,
             published=published,
-            source=self.spec.name,
-            source_kind=self.spec.source_kind,
-            lang=self.spec.lang,
             content=body,
             score=_int(post.get("score")),
             comments=_int(post.get("num_comments")),
