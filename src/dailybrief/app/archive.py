@@ -4,6 +4,8 @@ rendered on demand into the home folder's cache."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 import threading
 from collections import OrderedDict
@@ -90,9 +92,7 @@ class PageCache:
 
 
 def render_page(store: Store, report: Report, template_dir: Path | None) -> Page:
-    import base64
-    import hashlib
-
+    # Loaded with the first page, not when the web app starts (the pipeline pulls in the engine).
     from ..pipeline import section_history
     from ..render.context import RenderContext
     from ..render.html import cite_html, html_values
@@ -110,6 +110,7 @@ def render_page(store: Store, report: Report, template_dir: Path | None) -> Page
 def format_file(store: Store, day: str, language: str, fmt: str, cache_dir: Path,
                 template_dir: Path | None) -> Path:
     """The report in format `fmt`, rendered once per version into `cache_dir`."""
+    # Loaded with the first download, not when the web app starts (as in render_page).
     from ..pipeline import section_history
     from ..render import render_report
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..config import Settings, load_settings, resolve_home
 from ..errors import InputError
+from ..process.window import check_date
 from ..store import Store
 
 
@@ -55,6 +56,4 @@ def parse_date(value: str, option: str = "--date") -> date:
         day = date.fromisoformat(value)
     except ValueError:
         raise InputError(f"{option}: expected a date as YYYY-MM-DD, got {value!r}") from None
-    from ..process.window import check_date
-
     return check_date(day, option)

@@ -5,7 +5,7 @@ when, listed and undone; and the story browser's view of a day."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from ..config import Settings
@@ -135,6 +135,4 @@ def day_stories(store: Store, settings: Settings, day: date, language: str) -> D
 
 
 def _next(day: date) -> str:
-    from datetime import timedelta
-
     return (day + timedelta(days=1)).isoformat()

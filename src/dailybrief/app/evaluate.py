@@ -45,6 +45,7 @@ def report(
     progress: Callable[[str], None] | None = None,
 ) -> list[Score]:
     """Build each case (and the bundled sample day) in a temporary home; score every report."""
+    # The evaluation suite (and its build of every case) loads only for `eval report`.
     from ..quality.cases import load_case, sample_case
     from ..quality.runner import RunOptions
     from ..quality.suite import evaluate_case

@@ -32,7 +32,7 @@ def verify_file(
     report = load_report(report_file)
     with ws.store() as store:
         items = store.items_by_url(cited_urls(report))
-    from ..process.embed import default_embedder
+    from ..process.embed import default_embedder  # the embedding model loads only for `verify`
 
     cleaned, result = verify_report(report, items, keep_unsupported=keep_unsupported, embedder=default_embedder())
     if write:

@@ -21,6 +21,7 @@ from ..errors import InputError, ReviewError
 from ..models import Report
 from ..store import Store, schema
 from ..store import review as rs
+from ..store.stories import items_by_url
 from ..write.verify import split_cited, verify_report
 
 EDIT_LIMIT = 20_000  # characters in one edited field
@@ -181,8 +182,6 @@ def edit(store: Store, settings: Settings, day: str, language: str, actor: str, 
          edits: list[Edit]) -> ReviewStatus:
     """Save an editor's changes as a new version; the edited sentences are verified again and
     what the verifier flags is kept with the version (and shown)."""
-    from ..store.stories import items_by_url
-
     current = status(store, settings, day, language)
     if expected != current.version:
         raise ReviewError(f"{day}: the report changed since this page was loaded (now version "
