@@ -227,7 +227,8 @@ class _Build:
         known = {item.url: item for item in self.items} | {item.url: item for item in self.deduped.items}
         # emptied parts are rewritten extractively; nothing left → a one-line WriterError
         self.report, _ = verified_report(
-            self.report, self.draft, self.placed, self.context, known, keep_unsupported=self.options.keep_unsupported)
+            self.report, self.draft, self.placed, self.context, known, keep_unsupported=self.options.keep_unsupported
+        )
         self.store.save_report(self.report)
 
     def render(self) -> None:

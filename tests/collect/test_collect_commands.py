@@ -13,7 +13,9 @@ from dailybrief.errors import CollectError
 
 def test_add_list_remove(home, collect_settings):
     settings = make_settings(collect_settings, spec("Config feed", "https://example.com/feed.xml"))
-    added = commands.add_source(home, settings, commands.make_spec("Mine", "https://example.org/rss", "rss", weight=1.5, lang="en"))
+    added = commands.add_source(
+        home, settings, commands.make_spec("Mine", "https://example.org/rss", "rss", weight=1.5, lang="en")
+    )
     assert added.source_kind == "news" and added.weight == 1.5
     names = [(s.name, s.origin) for s in commands.list_sources(home, settings)]
     assert names == [("Config feed", "config"), ("Mine", "command")]
@@ -101,7 +103,11 @@ def test_opml_import_keeps_good_lists_bad_and_round_trips(tmp_path, home, collec
     path.write_text(OPML)
     result = commands.import_opml(home, settings, path)
     assert [s.name for s in result.added] == ["Good one", "Good two", "Releases"]
-    assert [entry for entry, _ in result.bad] == ["Bad URL <javascript:alert(1)>", "No URL", "Good one <https://example.com/dup.xml>"]
+    assert [entry for entry, _ in result.bad] == [
+        "Bad URL <javascript:alert(1)>",
+        "No URL",
+        "Good one <https://example.com/dup.xml>",
+    ]
     exported = commands.export_opml(home, settings)
     again = tmp_path / "again.opml"
     again.write_text(exported)

@@ -14,7 +14,21 @@ from ..store.pauses import pause_source, paused_sources, resume_source
 from ..store.sources import SourceStatus
 from .context import Workspace
 
-__all__ = ["OpmlImport", "SourceStatus", "SourceTest", "add", "export_opml", "import_opml", "list_all", "kinds", "pause", "paused", "remove", "resume", "try_source"]
+__all__ = [
+    "OpmlImport",
+    "SourceStatus",
+    "SourceTest",
+    "add",
+    "export_opml",
+    "import_opml",
+    "list_all",
+    "kinds",
+    "pause",
+    "paused",
+    "remove",
+    "resume",
+    "try_source",
+]
 
 
 def add(

@@ -150,8 +150,7 @@ def list_sources(home: Path, settings: Settings, now: datetime | None = None) ->
     with _open(home, settings) as store:
         statuses = source_store.source_statuses(store, now - timedelta(days=7))
         return [
-            statuses.get(spec.name)
-            or SourceStatus(name=spec.name, kind=spec.kind, url=spec.url, origin="config")
+            statuses.get(spec.name) or SourceStatus(name=spec.name, kind=spec.kind, url=spec.url, origin="config")
             for spec in all_sources(store, settings)
         ]
 
@@ -247,9 +246,7 @@ def import_opml(home: Path, settings: Settings, path: Path) -> OpmlImport:
                 continue
             try:
                 weight = float(outline.get("weight") or 1.0)
-                spec = make_spec(
-                    name, url, outline.get("kind") or "rss", weight, outline.get("lang") or ""
-                )
+                spec = make_spec(name, url, outline.get("kind") or "rss", weight, outline.get("lang") or "")
             except (CollectError, ValueError) as exc:
                 result.bad.append((label, str(exc)))
                 continue

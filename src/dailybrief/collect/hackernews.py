@@ -38,9 +38,7 @@ class HackerNewsSource(Source):
         except (ValueError, TypeError) as exc:
             raise CollectError(f"{url}: not a list of story ids ({type(exc).__name__})") from None
         base = url.rsplit("/", 1)[0]
-        results = await asyncio.gather(
-            *(self._story(ctx, f"{base}/item/{story_id}.json") for story_id in ids)
-        )
+        results = await asyncio.gather(*(self._story(ctx, f"{base}/item/{story_id}.json") for story_id in ids))
         failed = sum(1 for result in results if result is False)
         if ids and failed == len(ids):
             raise CollectError(f"{url}: every story request failed")

@@ -113,9 +113,7 @@ class PageSource(Source):
                 child_response = await ctx.get(urljoin(response.url, child["loc"]), robots=True)
                 children.extend(sitemap_entries(child_response.body)[1])
             entries = children
-        dated = [
-            (_parse_time(e.get("publication_date") or e.get("lastmod")), e) for e in entries
-        ]
+        dated = [(_parse_time(e.get("publication_date") or e.get("lastmod")), e) for e in entries]
         dated.sort(key=lambda pair: pair[0] or datetime.min.replace(tzinfo=timezone.utc), reverse=True)
         items = []
         for when, entry in dated[:PAGE_MAX_LINKS]:

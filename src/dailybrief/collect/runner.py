@@ -234,9 +234,7 @@ class Collector:
                     pass
             batch, self._queue = self._queue, []
             try:
-                counts = await asyncio.to_thread(
-                    source_store.save_fetches, self.store, [write for write, _ in batch]
-                )
+                counts = await asyncio.to_thread(source_store.save_fetches, self.store, [write for write, _ in batch])
             except Exception as exc:  # noqa: BLE001
                 for _, future in batch:
                     future.set_exception(exc)
@@ -284,9 +282,7 @@ def collect_sources(
     allow_private: bool | None = None,
 ) -> CollectSummary:
     """Synchronous wrapper of `collect_async` (runs its own event loop)."""
-    return asyncio.run(
-        collect_async(store, specs, settings, transport=transport, allow_private=allow_private)
-    )
+    return asyncio.run(collect_async(store, specs, settings, transport=transport, allow_private=allow_private))
 
 
 def fetch_records_summary(records: Sequence[FetchRecord]) -> str:

@@ -32,12 +32,24 @@ def tokens(text: str) -> set[str]:
 def _documents(editions: Iterable[SiteEdition]) -> Iterable[dict[str, str]]:
     for edition in editions:
         report = edition.report
-        yield {"u": edition.path, "t": report.title, "d": report.date, "l": report.language,
-               "s": edition.summary[:160], "x": edition.summary}
+        yield {
+            "u": edition.path,
+            "t": report.title,
+            "d": report.date,
+            "l": report.language,
+            "s": edition.summary[:160],
+            "x": edition.summary,
+        }
         for n, section in enumerate(report.sections, 1):
             body = " ".join(strip_markers(f"{p.lead or ''} {p.text}", report) for p in section.paragraphs)
-            yield {"u": f"{edition.path}#section-{n}", "t": section.title, "d": report.date, "l": report.language,
-                   "s": shorten(body, 160, report.language), "x": f"{section.title} {body}"}
+            yield {
+                "u": f"{edition.path}#section-{n}",
+                "t": section.title,
+                "d": report.date,
+                "l": report.language,
+                "s": shorten(body, 160, report.language),
+                "x": f"{section.title} {body}",
+            }
 
 
 def build_search_index(editions: Iterable[SiteEdition]) -> dict[str, Any]:

@@ -52,7 +52,9 @@ class SlackChannel(ChatChannel):
 
     def payload(self, body: str, label: str, title: str) -> dict[str, Any]:
         heading = f"{title} {label}".strip()
-        blocks: list[dict[str, Any]] = [{"type": "header", "text": {"type": "plain_text", "text": heading, "emoji": True}}]
+        blocks: list[dict[str, Any]] = [
+            {"type": "header", "text": {"type": "plain_text", "text": heading, "emoji": True}}
+        ]
         for paragraph in (p for p in re.split(r"\n\s*\n", body) if p.strip()):
             blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn(paragraph.strip())}})
         return {"text": heading, "blocks": blocks, "unfurl_links": False}
@@ -68,7 +70,11 @@ class SlackChannel(ChatChannel):
         if response.status_code == 200 and text == "ok":
             return Answer(ok=True)
         if response.status_code == 429:
-            return Answer(ok=False, error="429 rate_limited", retry_after=retry_after_header(response, self.options.rate_limit_wait))
+            return Answer(
+                ok=False,
+                error="429 rate_limited",
+                retry_after=retry_after_header(response, self.options.rate_limit_wait),
+            )
         code = text.split()[0][:60] if text else ""
         detail = ERRORS.get(code, "unexpected answer")
         return Answer(ok=False, error=f"{response.status_code} {code or '(empty)'}: {detail}")

@@ -48,7 +48,9 @@ class TelegramChannel(ChatChannel):
         Publisher.check(self)
         token = self.secret("token_env")
         if not re.fullmatch(r"\d+:[A-Za-z0-9_-]{20,}", token):
-            raise self.error("token_env", f"the bot token in {self.options.token_env} is malformed (expected 123456:ABC…)")
+            raise self.error(
+                "token_env", f"the bot token in {self.options.token_env} is malformed (expected 123456:ABC…)"
+            )
         if not re.fullmatch(r"-?\d+|@[A-Za-z][A-Za-z0-9_]{3,}", self.options.chat_id):
             raise self.error("chat_id", "expected a numeric chat id or @channelname")
         self.url = f"{self.options.api_base.rstrip('/')}/bot{token}/sendMessage"

@@ -116,7 +116,9 @@ class ChatOptions(BaseModel):
 
     timeout: float = Field(20.0, gt=0, le=600, description="Seconds per request.")
     max_retry_wait: float = Field(60.0, ge=0, le=3600, description="Longest service-named wait honoured in a run.")
-    rate_limit_wait: float = Field(60.0, ge=0, le=3600, description="Wait after a rate-limit answer that names no time.")
+    rate_limit_wait: float = Field(
+        60.0, ge=0, le=3600, description="Wait after a rate-limit answer that names no time."
+    )
 
 
 class WebhookOptions(ChatOptions):
@@ -208,14 +210,20 @@ class ChatChannel(Publisher):
             raise RetryLater(f"channel {self.name}: network error ({type(exc).__name__})") from None
         finally:
             pacer.done()
-        answer = Answer(ok=False, error=f"HTTP {response.status_code}", retryable=True) if response.status_code >= 500 else self.read(response)
+        answer = (
+            Answer(ok=False, error=f"HTTP {response.status_code}", retryable=True)
+            if response.status_code >= 500
+            else self.read(response)
+        )
         if answer.ok:
             return Sent(answer.remote_id)
         message = f"channel {self.name}: {self.service} {answer.error}"
         if answer.retry_after is not None:
             pacer.hold(answer.retry_after)
             if answer.retry_after > self.options.max_retry_wait:
-                raise PublishError(f"{message}; asked to wait {answer.retry_after:g} s (more than max_retry_wait): the next run sends the rest")
+                raise PublishError(
+                    f"{message}; asked to wait {answer.retry_after:g} s (more than max_retry_wait): the next run sends the rest"
+                )
             raise RetryLater(message, answer.retry_after)
         if answer.retryable:
             raise RetryLater(message)

@@ -140,7 +140,8 @@ class ChatClient:
         if self.settings.json_mode and not self._no_response_format:
             if schema is not None:
                 body["response_format"] = {
-                    "type": "json_schema", "json_schema": {"name": "answer", "strict": True, "schema": schema},
+                    "type": "json_schema",
+                    "json_schema": {"name": "answer", "strict": True, "schema": schema},
                 }
             else:
                 body["response_format"] = {"type": "json_object"}
@@ -162,7 +163,9 @@ class ChatClient:
         completion.key = digest
         if self.cache is not None and completion.finish_reason == "stop":
             self.cache.put(
-                self.endpoint, self.model, digest,
+                self.endpoint,
+                self.model,
+                digest,
                 CachedAnswer(completion.text, completion.input_tokens, completion.output_tokens),
             )
         return completion
@@ -372,8 +375,12 @@ class OpenAIWriter:
         try:
             client = ChatClient(self.options, cache=self.cache, refresh=self.refresh, transport=self.transport)
             writer = MapReduceWriter(
-                client, prices=self.options.prices, strict=self.strict, prompt_dir=self.prompt_dir,
-                token_budget=self.options.token_budget, concurrency=self.options.concurrency,
+                client,
+                prices=self.options.prices,
+                strict=self.strict,
+                prompt_dir=self.prompt_dir,
+                token_budget=self.options.token_budget,
+                concurrency=self.options.concurrency,
                 direct_tokens=self.options.direct_tokens,
             )
             return writer.write(sections, context)
