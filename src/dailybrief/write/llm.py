@@ -529,23 +529,7 @@ class MapReduceWriter:
         self, section: Section, briefs: list[_Brief] | None, context: WriteContext
     ) -> tuple[DraftSection, str]:
         """One section from its stories' briefs, or (`briefs` None) straight from the items."""
-        numbers: dict[str, int] = {}
-        story_of: dict[int, int] = {}  # source number → index of its story
-        lines = []
-        for index, story in enumerate(section.stories):
-            lines.append(story_line(index + 1, story, briefs is None))
-            if briefs is None:
-                labels = [str(numbers.setdefault(it.url, len(numbers) + 1)) for it in story.items]
-                lines.append(_item_blocks(story, labels, context.language, self.item_chars)[0])
-            else:
-                for text, urls in briefs[index].facts:
-                    cites = [numbers.setdefault(u, len(numbers) + 1) for u in urls]
-                    fact = with_chinese_figures(text) if context.language == "zh" else text
-                    lines.append(f"- {fact} [{','.join(map(str, cites))}]")
-            for item in story.items:
-                if item.url in numbers:
-                    story_of.setdefault(numbers[item.url], index)
-        by_number = {n: u for u, n in numbers.items()}
+        lines, by_number, story_of = self._section_material(section, briefs, context.language)
         colon = "：" if context.language == "zh" else ": "
         system = self.prompts["section.system"].safe_substitute(language=LANGUAGES[context.language], colon=colon)
         user = self.prompts["section.user"].safe_substitute(
@@ -571,20 +555,30 @@ class MapReduceWriter:
         )
         if answer is None:
             return ExtractiveWriter().write_section(section.model_copy(update={"stories": stories}), context), reason
-        is_list = answer.layout == "list"
-        paragraphs = [
-            DraftParagraph(
-                lead=_MARKS.sub("", lead).strip() if is_list and lead else None,
-                sentences=[DraftSentence(text=text, sources=[by_number[n] for n in cites]) for text, cites in sentences],
-            )
-            for lead, sentences in (written["paragraphs"] if is_list else written["paragraphs"][:4])
-        ]
-        order = written["order"] + [i for i in range(len(stories)) if i not in written["order"]]
-        headline = _MARKS.sub("", answer.headline).strip()
-        return DraftSection(
-            id=section.id, title=headline, paragraphs=paragraphs, layout=answer.layout,
-            story_ids=[stories[i].id for i in order],
-        ), ""
+        return _drafted_section(section.id, answer, written, by_number, stories), ""
+
+    def _section_material(
+        self, section: Section, briefs: list[_Brief] | None, language: str
+    ) -> tuple[list[str], dict[int, str], dict[int, int]]:
+        """The prompt's lines for a section (each story's briefed facts, or its items), the URL of
+        each source number, and the index of the story each source number belongs to."""
+        numbers: dict[str, int] = {}
+        story_of: dict[int, int] = {}  # source number → index of its story
+        lines = []
+        for index, story in enumerate(section.stories):
+            lines.append(story_line(index + 1, story, briefs is None))
+            if briefs is None:
+                labels = [str(numbers.setdefault(it.url, len(numbers) + 1)) for it in story.items]
+                lines.append(_item_blocks(story, labels, language, self.item_chars)[0])
+            else:
+                for text, urls in briefs[index].facts:
+                    cites = [numbers.setdefault(u, len(numbers) + 1) for u in urls]
+                    fact = with_chinese_figures(text) if language == "zh" else text
+                    lines.append(f"- {fact} [{','.join(map(str, cites))}]")
+            for item in story.items:
+                if item.url in numbers:
+                    story_of.setdefault(numbers[item.url], index)
+        return lines, {n: u for u, n in numbers.items()}, story_of
 
     def _summary(self, drafted: list[DraftSection], context: WriteContext) -> tuple[list[DraftSentence], str, str]:
         numbers: dict[str, int] = {}
@@ -711,6 +705,29 @@ class MapReduceWriter:
             "fallbacks": fallbacks,
             "left_out": left_out,
         }
+
+
+def _drafted_section(
+    section_id: str, answer: SectionAnswer, written: dict[str, Any], by_number: dict[int, str], stories: list[Story]
+) -> DraftSection:
+    """The section a checked answer wrote: paragraphs (at most four of prose), headline, and the
+    stories in the order the answer covered them (those it left out last)."""
+    is_list = answer.layout == "list"
+    paragraphs = [
+        DraftParagraph(
+            lead=_MARKS.sub("", lead).strip() if is_list and lead else None,
+            sentences=[DraftSentence(text=text, sources=[by_number[n] for n in cites]) for text, cites in sentences],
+        )
+        for lead, sentences in (written["paragraphs"] if is_list else written["paragraphs"][:4])
+    ]
+    order = written["order"] + [i for i in range(len(stories)) if i not in written["order"]]
+    return DraftSection(
+        id=section_id,
+        title=_MARKS.sub("", answer.headline).strip(),
+        paragraphs=paragraphs,
+        layout=answer.layout,
+        story_ids=[stories[i].id for i in order],
+    )
 
 
 def item_text_tokens(stories: list[Story]) -> int:
